@@ -147,6 +147,12 @@ export interface ValidateBatchOptions {
    * batch and that their count and offset deltas match the header. Default true.
    */
   readonly checkRecords?: boolean
+  /**
+   * Require offset deltas 0..n-1 (lastOffsetDelta = recordCount - 1), as a producer writes them.
+   * Default true. Compacted batches keep their original lastOffsetDelta with fewer records, so
+   * recovery reads stored batches with this off (then lastOffsetDelta >= recordCount - 1).
+   */
+  readonly requireContiguousOffsets?: boolean
 }
 
 function corrupt(message: string, pos: number): CoreError {
@@ -190,19 +196,20 @@ export function validateBatch(buf: Buffer, pos: number, end: number, options: Va
   const recordCount = buf.readInt32BE(pos + RECORD_COUNT_OFFSET)
   const lastOffsetDelta = buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET)
   if (recordCount <= 0) throw corrupt(`Record count ${recordCount} must be positive`, pos)
-  if (lastOffsetDelta !== recordCount - 1) {
+  const contiguous = options.requireContiguousOffsets !== false
+  if (contiguous ? lastOffsetDelta !== recordCount - 1 : lastOffsetDelta < recordCount - 1) {
     throw corrupt(`lastOffsetDelta ${lastOffsetDelta} does not match record count ${recordCount}`, pos)
   }
   const compression = buf.readInt16BE(pos + ATTRIBUTES_OFFSET) & COMPRESSION_CODEC_MASK
   if (compression > 4) {
     throw new CoreError('CORE_UNSUPPORTED_COMPRESSION', `Unknown compression codec ${compression} (batch at byte ${pos})`)
   }
-  if (compression === 0 && options.checkRecords !== false) checkUncompressedRecords(buf, pos, size, recordCount)
+  if (compression === 0 && options.checkRecords !== false) checkUncompressedRecords(buf, pos, size, recordCount, contiguous)
   return { size, recordCount, lastOffsetDelta, maxTimestamp: readInt64(buf, pos + MAX_TIMESTAMP_OFFSET), compression }
 }
 
 /** Walks the records of an uncompressed batch: lengths fill the batch, offset deltas are 0..n-1. */
-function checkUncompressedRecords(buf: Buffer, pos: number, size: number, recordCount: number): void {
+function checkUncompressedRecords(buf: Buffer, pos: number, size: number, recordCount: number, contiguous: boolean): void {
   const c = cursor(buf, pos + RECORDS_OFFSET, pos + size)
   for (let i = 0; i < recordCount; i++) {
     if (c.pos >= c.end) throw corrupt(`Batch holds ${i} records, header says ${recordCount}`, pos)
@@ -212,7 +219,9 @@ function checkUncompressedRecords(buf: Buffer, pos: number, size: number, record
     c.pos += 1 // attributes
     readVarlong(c) // timestampDelta
     const offsetDelta = readVarint(c)
-    if (offsetDelta !== i) throw corrupt(`Record ${i} has offset delta ${offsetDelta}, expected ${i}`, pos)
+    if (contiguous ? offsetDelta !== i : offsetDelta < i) {
+      throw corrupt(`Record ${i} has offset delta ${offsetDelta}, expected ${contiguous ? i : `at least ${i}`}`, pos)
+    }
     c.pos = recordEnd
   }
   if (c.pos !== c.end) throw corrupt(`${c.end - c.pos} bytes after the last of ${recordCount} records`, pos)
