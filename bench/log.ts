@@ -98,8 +98,11 @@ async function durableRun(producers: number, totalRecords: number): Promise<{ rp
 }
 
 try {
-  const small = await appendRun('append-100b', 100, 5_000_000)
-  const raw = rawWrite(small.bytes, small.chunk)
+  // Raw first, on a quiet page cache, with the same volume and chunk size as the 100 B run.
+  const probe = batchOf(100)
+  const totalRecords = 5_000_000
+  const raw = rawWrite(Math.ceil(totalRecords / probe.records) * probe.batch.length, probe.batch.length)
+  const small = await appendRun('append-100b', 100, totalRecords)
   const read = await readRun(small.log)
   await small.log.close()
   rmSync(small.dir, { recursive: true, force: true })

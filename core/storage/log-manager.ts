@@ -25,6 +25,7 @@ import { CoreError } from '../errors.ts'
 import { type Logger, silentLogger } from '../logger.ts'
 import { fsyncDirectorySync, writeFileAtomicSync } from './atomic-file.ts'
 import { DataDirLock } from './data-dir-lock.ts'
+import { LogCleaner, isCleanable } from './log-cleaner.ts'
 import { type LogConfig, resolveLogConfig, validateLogConfigOverrides } from './log-config.ts'
 import { PartitionLog } from './partition-log.ts'
 import { validateTopicName } from './topic-name.ts'
@@ -49,7 +50,9 @@ export interface LogManagerOptions {
   readonly flushCheckIntervalMs?: number
   /** How often to apply retention (log.retention.check.interval.ms); default 300000. */
   readonly retentionCheckIntervalMs?: number
-  /** Run the flush and retention timers (default true). Tests drive them by hand. */
+  /** How often to look for logs to compact (log.cleaner.backoff.ms); default 15000. */
+  readonly cleanerBackoffMs?: number
+  /** Run the flush, retention and cleaner timers (default true). Tests drive them by hand. */
   readonly background?: boolean
 }
 
@@ -71,6 +74,8 @@ export class LogManager {
   readonly #topics = new Map<string, TopicMetadata>()
   readonly #logs = new Map<string, PartitionLog[]>()
   readonly #timers: NodeJS.Timeout[] = []
+  readonly #cleaner: LogCleaner
+  #cleaning: Promise<number> | undefined
   #closed = false
 
   private constructor(options: LogManagerOptions, lock: DataDirLock, defaults: LogConfig) {
@@ -79,6 +84,7 @@ export class LogManager {
     this.#defaults = defaults
     this.#clock = options.clock ?? Date.now
     this.#logger = options.logger ?? silentLogger
+    this.#cleaner = new LogCleaner({ clock: this.#clock, logger: this.#logger })
   }
 
   /** Locks and opens `dataDir` (created if missing), recovering every partition log in it. */
@@ -276,6 +282,31 @@ export class LogManager {
     return deleted
   }
 
+  /**
+   * Compacts every log whose policy includes compact and whose dirty ratio has reached
+   * `min.cleanable.dirty.ratio`, one log at a time. Returns the number of logs cleaned.
+   */
+  runCleaner(): Promise<number> {
+    this.#cleaning ??= this.#cleanAll().finally(() => {
+      this.#cleaning = undefined
+    })
+    return this.#cleaning
+  }
+
+  async #cleanAll(): Promise<number> {
+    let cleaned = 0
+    for (const { log } of [...this.allLogs()]) {
+      if (this.#closed || log.isClosed || !isCleanable(log)) continue
+      try {
+        const result = await this.#cleaner.clean(log)
+        if (result?.completed) cleaned++
+      } catch (error) {
+        this.#logger.error(`Compaction of ${log.name} failed; the log is unchanged`, { cause: String(error) })
+      }
+    }
+    return cleaned
+  }
+
   /** Flushes every log whose `flush.ms` has passed. */
   async runScheduledFlushes(now = this.#clock()): Promise<void> {
     const pending: Promise<void>[] = []
@@ -306,6 +337,7 @@ export class LogManager {
     }
     every(options.flushCheckIntervalMs ?? 1000, () => this.runScheduledFlushes())
     every(options.retentionCheckIntervalMs ?? 300_000, () => this.runRetention())
+    every(options.cleanerBackoffMs ?? 15_000, () => this.runCleaner())
   }
 
   /** Flushes and closes every log (marking clean shutdowns) and releases the directory lock. */
@@ -313,6 +345,7 @@ export class LogManager {
     if (this.#closed) return
     this.#closed = true
     for (const timer of this.#timers) clearInterval(timer)
+    if (this.#cleaning) await this.#cleaning.catch(() => undefined)
     try {
       await this.#closeLogs(true)
     } finally {
