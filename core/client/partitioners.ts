@@ -1,0 +1,103 @@
+/**
+ * Partitioners: which partition a record goes to.
+ *
+ * - Keyed records: Kafka's Java client rule, byte for byte: `toPositive(murmur2(key)) % n` with
+ *   Kafka's murmur2 variant (seed 0x9747b28c). The same key lands on the same partition whether
+ *   a Java, librdkafka (murmur2_random) or Creek producer sends it.
+ * - Keyless records: sticky, as Kafka's built-in partitioner (KIP-480/794): stay on one
+ *   partition until `batch.size` bytes went to it, then switch to another at random, so batches
+ *   fill up instead of spreading one record per partition.
+ * - A record with an explicit partition keeps it.
+ */
+
+/** Kafka's murmur2 (Utils.murmur2 in the Java client), as a signed 32-bit integer. */
+export function murmur2(data: Uint8Array): number {
+  const length = data.length
+  const m = 0x5bd1e995
+  let h = 0x9747b28c ^ length
+  const whole = length & ~3
+  for (let i = 0; i < whole; i += 4) {
+    let k = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)
+    k = Math.imul(k, m)
+    k ^= k >>> 24
+    k = Math.imul(k, m)
+    h = Math.imul(h, m) ^ k
+  }
+  switch (length & 3) {
+    case 3:
+      h ^= data[whole + 2] << 16
+    // falls through
+    case 2:
+      h ^= data[whole + 1] << 8
+    // falls through
+    case 1:
+      h ^= data[whole]
+      h = Math.imul(h, m)
+  }
+  h ^= h >>> 13
+  h = Math.imul(h, m)
+  h ^= h >>> 15
+  return h | 0
+}
+
+/** Kafka's Utils.toPositive: clears the sign bit (not Math.abs, which differs for MIN_VALUE). */
+export function toPositive(n: number): number {
+  return n & 0x7fffffff
+}
+
+/** The partition Kafka's Java client picks for `key` among `numPartitions`. */
+export function partitionForKey(key: Uint8Array, numPartitions: number): number {
+  return toPositive(murmur2(key)) % numPartitions
+}
+
+/** What a partitioner sees of a record. */
+export interface PartitionerRecord {
+  readonly topic: string
+  readonly key: Buffer | null
+  readonly value: Buffer | null
+  /** Bytes the record adds to a batch (approximate), for sticky switching. */
+  readonly sizeInBytes: number
+}
+
+/**
+ * Chooses a partition in `[0, numPartitions)`. Return a number; any other value, or one out of
+ * range, makes the producer fail the send with a clear error.
+ */
+export type Partitioner = (record: PartitionerRecord, numPartitions: number) => number
+
+export interface DefaultPartitionerOptions {
+  /** Bytes after which a keyless topic switches partition (the producer's batch.size). */
+  readonly batchSize?: number
+  /** Random source in [0, 1), injectable for tests. */
+  readonly random?: () => number
+}
+
+/** Kafka's default: murmur2 for keyed records, sticky for keyless ones. */
+export function defaultPartitioner(options: DefaultPartitionerOptions = {}): Partitioner {
+  const batchSize = options.batchSize ?? 16_384
+  const random = options.random ?? Math.random
+  const sticky = new Map<string, { partition: number; bytes: number }>()
+  return (record, numPartitions) => {
+    if (record.key !== null) return partitionForKey(record.key, numPartitions)
+    let state = sticky.get(record.topic)
+    if (!state || state.partition >= numPartitions || state.bytes >= batchSize) {
+      const previous = state?.partition
+      let partition = Math.floor(random() * numPartitions)
+      if (numPartitions > 1 && partition === previous) partition = (partition + 1) % numPartitions
+      state = { partition, bytes: 0 }
+      sticky.set(record.topic, state)
+    }
+    state.bytes += record.sizeInBytes
+    return state.partition
+  }
+}
+
+/** Every record (keyed or not) to the next partition in turn, per topic. */
+export function roundRobinPartitioner(): Partitioner {
+  const counters = new Map<string, number>()
+  return (record, numPartitions) => {
+    const next = counters.get(record.topic) ?? 0
+    counters.set(record.topic, next + 1)
+    return next % numPartitions
+  }
+}
