@@ -5,15 +5,17 @@
  * Layout:
  * - `<dataDir>/.lock`: held while open (see DataDirLock); a second process gets a clear error.
  * - `<dataDir>/meta/topics/<topic>.json`: `{ name, topicId, partitions, configs, internal }`,
- *   written atomically (temp, fsync, rename, fsync directory). The topic's config overrides
- *   apply on top of the manager's defaults.
+ *   written atomically (staged as `.staged`, fsync, rename, fsync directory). The topic's
+ *   config overrides apply on top of the manager's defaults.
  * - `<dataDir>/<topic>-<partition>/`: a PartitionLog.
- * - `<dataDir>/<topic>-<partition>.<id>-delete/`: a deleted partition being removed.
+ * - `<dataDir>/<topic>-<partition>.<id>-delete/`: a deleted partition being removed (the topic
+ *   part shortened so that the name fits in 255 bytes).
  *
  * Crash behaviour: metadata is written before partition directories are created, and removed
  * before they are; a partition directory without metadata (a crash in between, or an older
  * layout) is adopted with default configs rather than deleted, so acknowledged data is never
- * dropped by a restart. Directories marked `-delete` are finished off at open.
+ * dropped by a restart; a directory whose name is not `<legal topic>-<n>` is left alone.
+ * Directories marked `-delete` are finished off at open.
  *
  * Concurrency: one LogManager per data directory per machine (the lock), used from one thread.
  */
@@ -64,6 +66,10 @@ export interface CreateTopicOptions {
 }
 
 const META_DIR = join('meta', 'topics')
+/** Where topic metadata is written before it is renamed to `<topic>.json` (ignored by `#load`). */
+const STAGED_META_FILE = '.staged'
+/** Longest file name most file systems accept, in bytes (topic names are ASCII). */
+const MAX_FILE_NAME_LENGTH = 255
 
 export class LogManager {
   readonly dataDir: string
@@ -131,6 +137,10 @@ export class LogManager {
       const match = /^(.+)-(\d+)$/.exec(entry)
       if (!match || !statSync(join(this.dataDir, entry)).isDirectory()) continue
       const [, topic, partition] = match
+      if (!isLegalTopicName(topic)) {
+        this.#logger.warn(`Ignoring directory ${entry} in ${this.dataDir}: '${topic}' is not a legal topic name`)
+        continue
+      }
       const known = this.#topics.get(topic)
       if (!known || Number(partition) >= known.partitions) {
         orphans.set(topic, Math.max(orphans.get(topic) ?? 0, Number(partition) + 1, known?.partitions ?? 0))
@@ -163,8 +173,21 @@ export class LogManager {
     })
   }
 
+  /**
+   * Staged under a short fixed name, then renamed into place: the atomic writer's own temp file,
+   * `<topic>.json.tmp`, would pass the 255-byte file name limit for topic names near 249 characters.
+   */
   #writeMetadata(meta: TopicMetadata): void {
-    writeFileAtomicSync(join(this.dataDir, META_DIR, `${meta.name}.json`), JSON.stringify(meta, null, 2))
+    const dir = join(this.dataDir, META_DIR)
+    const staged = join(dir, STAGED_META_FILE)
+    const path = join(dir, `${meta.name}.json`)
+    writeFileAtomicSync(staged, JSON.stringify(meta, null, 2))
+    try {
+      renameSync(staged, path)
+    } catch (cause) {
+      throw new CoreError('CORE_STORAGE_IO', `Cannot rename ${staged} to ${path}: ${(cause as Error).message}`, { cause })
+    }
+    fsyncDirectorySync(dir)
     this.#topics.set(meta.name, meta)
   }
 
@@ -204,7 +227,7 @@ export class LogManager {
     validateTopicName(name)
     if (this.#topics.has(name)) throw new CoreError('CORE_TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists`)
     validatePartitionCount(options.partitions, name)
-    const configs = validateLogConfigOverrides(options.configs ?? {})
+    const configs = validateLogConfigOverrides(options.configs ?? {}, this.#defaults)
     const meta: TopicMetadata = {
       name,
       topicId: options.topicId ?? randomUUID(),
@@ -240,7 +263,7 @@ export class LogManager {
   alterTopicConfig(name: string, configs: Record<string, unknown>): TopicMetadata {
     this.#ensureOpen()
     const meta = this.#requireTopic(name)
-    const normalized = validateLogConfigOverrides(configs)
+    const normalized = validateLogConfigOverrides(configs, this.#defaults)
     const updated = { ...meta, configs: normalized }
     this.#writeMetadata(updated)
     const config = this.logConfig(name)
@@ -259,9 +282,12 @@ export class LogManager {
     if (existsSync(metaPath)) unlinkSync(metaPath)
     fsyncDirectorySync(join(this.dataDir, META_DIR))
     const doomed: string[] = []
-    for (const log of logs) {
+    for (let partition = 0; partition < logs.length; partition++) {
+      const log = logs[partition]
       log.abandon()
-      const target = `${log.dir}.${randomUUID().replaceAll('-', '')}-delete`
+      // As Kafka does, shorten the topic part so that the name fits the file name limit.
+      const suffix = `-${partition}.${randomUUID().replaceAll('-', '')}-delete`
+      const target = join(this.dataDir, name.slice(0, MAX_FILE_NAME_LENGTH - suffix.length) + suffix)
       renameSync(log.dir, target)
       doomed.push(target)
     }
@@ -373,6 +399,15 @@ export class LogManager {
 function validatePartitionCount(partitions: number, topic: string): void {
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 100_000) {
     throw new CoreError('CORE_INVALID_ARGUMENT', `Partition count for '${topic}' must be an integer from 1 to 100000, got ${partitions}`)
+  }
+}
+
+function isLegalTopicName(name: string): boolean {
+  try {
+    validateTopicName(name)
+    return true
+  } catch {
+    return false
   }
 }
 
