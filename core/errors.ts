@@ -62,6 +62,11 @@ export const CORE_ERROR_CODES = {
   CORE_INVALID_ARGUMENT: false,
   /** A wire-protocol frame could not be decoded. */
   CORE_PROTOCOL: false,
+  /**
+   * A Kafka broker (or Creek's) answered with a protocol error code; `KafkaApiError` in
+   * `core/protocol/error-codes.ts` carries the code, and whether it is retriable comes from Kafka's table.
+   */
+  CORE_KAFKA_ERROR: false,
 } as const satisfies Record<string, boolean>
 
 export type CoreErrorCode = keyof typeof CORE_ERROR_CODES

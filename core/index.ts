@@ -26,6 +26,31 @@ export type {
 } from './protocol/record-batch.ts'
 export { TimestampType, validateBatch } from './protocol/record-batch-header.ts'
 
+// Protocol: wire primitives, the schema DSL, headers, error codes and the APIs.
+export { Reader } from './protocol/reader.ts'
+export { Writer, ZERO_UUID } from './protocol/writer.ts'
+export { createDefault, message, t } from './protocol/schema.ts'
+export type { FieldDef, Fields, MessageSchema, MessageType, SchemaType, StructType } from './protocol/schema.ts'
+export { compileCodec, decodeMessage, encodeMessage } from './protocol/schema-codec.ts'
+export type { MessageCodec, VersionCodec } from './protocol/schema-codec.ts'
+export { parseVersionRange } from './protocol/version-range.ts'
+export type { VersionRange } from './protocol/version-range.ts'
+export { ApiKey, apiName } from './protocol/api-keys.ts'
+export { defineApi } from './protocol/api-descriptor.ts'
+export type { ApiDescriptor } from './protocol/api-descriptor.ts'
+export {
+  decodeRequestBody, decodeRequestHeader, decodeResponse, decodeResponseHeader, encodeRequest, encodeResponse,
+  requestHeaderVersion, responseHeaderVersion,
+} from './protocol/headers.ts'
+export type { DecodedResponse, RequestHeader, ResponseHeader } from './protocol/headers.ts'
+export { ErrorCode, KafkaApiError, errorName, isRetriableErrorCode, toKafkaErrorCode } from './protocol/error-codes.ts'
+export { ApiVersions, decodeApiVersionsResponse } from './protocol/apis/api-versions.ts'
+export type { ApiVersionsRequest, ApiVersionsResponse } from './protocol/apis/api-versions.ts'
+export { Metadata } from './protocol/apis/metadata.ts'
+export type { MetadataRequest, MetadataResponse } from './protocol/apis/metadata.ts'
+export { Produce } from './protocol/apis/produce.ts'
+export type { ProduceRequest, ProduceResponse } from './protocol/apis/produce.ts'
+
 // Storage: the partition log and the data directory.
 export { PartitionLog } from './storage/partition-log.ts'
 export type { LogAppendInfo, LogReadInfo, PartitionLogOptions, ReadOptions, TimestampOffset } from './storage/partition-log.ts'
