@@ -75,7 +75,7 @@ export class GroupMembership {
     }
     const target = group
     return new Promise<JoinGroupResponse>((resolve) => {
-      if (!this.#acceptJoiningMember(target, memberId)) {
+      if (!this.#acceptJoiningMember(target, memberId, req.groupInstanceId ?? null)) {
         const member = target.get(memberId)
         if (member) this.#rebalancer.removeMember(target, member, 'the group is full')
         resolve(joinGroupError('', ErrorCode.GROUP_MAX_SIZE_REACHED))
@@ -88,9 +88,14 @@ export class GroupMembership {
     })
   }
 
-  /** group.max.size: awaiting members count while preparing (so the last rejoiners are turned away), members otherwise. */
-  #acceptJoiningMember(group: ClassicGroup, memberId: string): boolean {
+  /**
+   * group.max.size: awaiting members count while preparing (so the last rejoiners are turned
+   * away), members otherwise. A known static instance is always accepted: replacing it does not
+   * grow the group (Kafka turns it away from a full group because its member id is new).
+   */
+  #acceptJoiningMember(group: ClassicGroup, memberId: string, groupInstanceId: string | null): boolean {
     const max = this.#ctx.config.groupMaxSize
+    if (group.staticMemberId(groupInstanceId) !== undefined) return true
     switch (group.state) {
       case GroupState.EMPTY:
       case GroupState.DEAD:
@@ -108,13 +113,14 @@ export class GroupMembership {
 
   #newMemberJoin(group: ClassicGroup, req: JoinGroupRequest, options: JoinGroupOptions, resolve: Resolve): void {
     if (group.is(GroupState.DEAD)) return resolve(joinGroupError('', ErrorCode.COORDINATOR_NOT_AVAILABLE))
-    if (!group.supportsProtocols(req.protocolType, req.protocols.map((p) => p.name))) {
+    const groupInstanceId = req.groupInstanceId ?? null
+    // A restarted static member replaces its old instance, whose protocols therefore do not count.
+    const oldMemberId = group.staticMemberId(groupInstanceId)
+    if (!group.supportsProtocols(req.protocolType, req.protocols.map((p) => p.name), oldMemberId)) {
       return resolve(joinGroupError('', ErrorCode.INCONSISTENT_GROUP_PROTOCOL))
     }
     const newMemberId = `${options.clientId}-${randomUUID()}`
-    const groupInstanceId = req.groupInstanceId ?? null
     if (groupInstanceId !== null) {
-      const oldMemberId = group.staticMemberId(groupInstanceId)
       if (oldMemberId !== undefined) return this.#replaceStaticMember(group, groupInstanceId, oldMemberId, newMemberId, req, options, resolve)
       return this.#addMemberAndRebalance(group, newMemberId, groupInstanceId, req, options, resolve)
     }

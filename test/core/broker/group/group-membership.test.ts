@@ -321,6 +321,23 @@ describe('GroupCoordinator: static membership', () => {
     expect((await sync(coordinator, v9.memberId, 1, {}, { groupInstanceId: 'instance-a' })).assignment.toString()).toBe('for-a')
   })
 
+  it('accepts a restarted static member into a full group', async () => {
+    const { coordinator } = await openBroker(tempDir(), { config: { 'group.max.size': 2 } })
+    const { b } = await staticPair(coordinator)
+    const restarted = await join(coordinator, { groupInstanceId: 'instance-b', clientId: 'b' })
+    expect(restarted).toMatchObject({ errorCode: ErrorCode.NONE, generationId: 1 })
+    expect(restarted.memberId).not.toBe(b)
+    expect((await join(coordinator, { groupInstanceId: 'instance-c', clientId: 'c' })).errorCode).toBe(ErrorCode.GROUP_MAX_SIZE_REACHED)
+  })
+
+  it('rebalances when a lone restarted static member switches to a protocol its old instance lacked', async () => {
+    const { coordinator } = await openBroker(tempDir())
+    const first = await join(coordinator, { groupInstanceId: 'i', clientId: 'a', protocols: [range()] })
+    await sync(coordinator, first.memberId, 1, { [first.memberId]: 'x' }, { groupInstanceId: 'i' })
+    const restarted = await join(coordinator, { groupInstanceId: 'i', clientId: 'a', protocols: [roundRobin()] })
+    expect(restarted).toMatchObject({ errorCode: ErrorCode.NONE, generationId: 2, protocolName: 'roundrobin' })
+  })
+
   it('rebalances when a restarted static member changes the selected protocol', async () => {
     const { coordinator } = await openBroker(tempDir())
     const ra = join(coordinator, { groupInstanceId: 'i', clientId: 'a', protocols: [range(), roundRobin()] })
