@@ -62,6 +62,8 @@ export const CORE_ERROR_CODES = {
   CORE_INVALID_ARGUMENT: false,
   /** A wire-protocol frame could not be decoded. */
   CORE_PROTOCOL: false,
+  /** A connection could not be made, was lost, or a request timed out on the network. */
+  CORE_NETWORK: true,
   /**
    * A Kafka broker (or Creek's) answered with a protocol error code; `KafkaApiError` in
    * `core/protocol/error-codes.ts` carries the code, and whether it is retriable comes from Kafka's table.
