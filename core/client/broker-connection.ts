@@ -1,0 +1,262 @@
+/**
+ * One TCP connection from a client to one broker, speaking Kafka's protocol.
+ *
+ * On connect it negotiates versions with ApiVersions (v3 first; on UNSUPPORTED_VERSION it
+ * retries at the highest version the broker listed, or v0), then pipelines requests: up to
+ * `maxInFlight` are on the wire at once; more wait in a FIFO. Responses come back in request
+ * order on a Kafka connection, and each is matched to the oldest in-flight request and checked
+ * against its correlation id.
+ *
+ * A request that takes longer than `requestTimeoutMs`, a broken frame, or a closed socket fails
+ * every in-flight and queued request with a retriable CORE_NETWORK error and closes the
+ * connection (as Kafka clients do), so that the caller reconnects.
+ */
+import { type Socket, connect } from 'node:net'
+import { CoreError } from '../errors.ts'
+import type { Logger } from '../logger.ts'
+import type { ApiDescriptor, RequestOf, ResponseOf } from '../protocol/api-descriptor.ts'
+import { ApiVersions, decodeApiVersionsResponse } from '../protocol/apis/api-versions.ts'
+import { ErrorCode } from '../protocol/error-codes.ts'
+import { decodeResponseHeader, encodeRequest, responseHeaderVersion } from '../protocol/headers.ts'
+import { Reader } from '../protocol/reader.ts'
+import { compileCodec } from '../protocol/schema-codec.ts'
+
+export interface BrokerConnectionOptions {
+  readonly host: string
+  readonly port: number
+  readonly clientId: string
+  readonly requestTimeoutMs: number
+  readonly connectionTimeoutMs: number
+  readonly maxInFlight: number
+  readonly logger: Logger
+  /** Largest response frame accepted (receive.message.max.bytes); default 100 MB. */
+  readonly maxResponseBytes?: number
+}
+
+interface InFlight {
+  readonly api: ApiDescriptor
+  readonly version: number
+  readonly correlationId: number
+  readonly resolve: (value: any) => void
+  readonly reject: (error: Error) => void
+  readonly timer: NodeJS.Timeout
+}
+
+interface Queued {
+  readonly start: () => void
+}
+
+/** The version ranges a broker advertised, by API key. */
+export type BrokerVersions = ReadonlyMap<number, { readonly min: number; readonly max: number }>
+
+const EMPTY = Buffer.alloc(0)
+
+export class BrokerConnection {
+  readonly host: string
+  readonly port: number
+  readonly #options: BrokerConnectionOptions
+  #socket: Socket | undefined
+  #versions: BrokerVersions = new Map()
+  #correlationId = 0
+  readonly #inFlight: InFlight[] = []
+  readonly #queue: Queued[] = []
+  #pending: Buffer = EMPTY
+  #failure: CoreError | undefined
+  #closed = false
+
+  private constructor(options: BrokerConnectionOptions) {
+    this.host = options.host
+    this.port = options.port
+    this.#options = options
+  }
+
+  /** Connects and negotiates API versions. Rejects with CORE_NETWORK when the broker can't be reached. */
+  static async open(options: BrokerConnectionOptions): Promise<BrokerConnection> {
+    const connection = new BrokerConnection(options)
+    await connection.#connect()
+    try {
+      await connection.#negotiate()
+    } catch (error) {
+      connection.close()
+      throw error
+    }
+    return connection
+  }
+
+  get isOpen(): boolean {
+    return !this.#closed && this.#failure === undefined
+  }
+
+  get versions(): BrokerVersions {
+    return this.#versions
+  }
+
+  get inFlightCount(): number {
+    return this.#inFlight.length + this.#queue.length
+  }
+
+  /** The highest version of `api` both sides support, or -1. */
+  versionFor(api: ApiDescriptor): number {
+    const broker = this.#versions.get(api.apiKey)
+    if (!broker) return -1
+    const max = Math.min(broker.max, api.advertisedVersions.max)
+    const min = Math.max(broker.min, api.advertisedVersions.min)
+    return max >= min ? max : -1
+  }
+
+  #connect(): Promise<void> {
+    const { host, port, connectionTimeoutMs } = this.#options
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host, port, noDelay: true })
+      const timer = setTimeout(() => {
+        socket.destroy()
+        reject(new CoreError('CORE_NETWORK', `Connection to ${host}:${port} timed out after ${connectionTimeoutMs} ms`))
+      }, connectionTimeoutMs)
+      timer.unref()
+      socket.once('connect', () => {
+        clearTimeout(timer)
+        this.#socket = socket
+        socket.on('data', (chunk: Buffer) => this.#onData(chunk))
+        socket.on('close', () => this.#fail(new CoreError('CORE_NETWORK', `Connection to ${host}:${port} closed`)))
+        socket.on('error', (error) => this.#fail(new CoreError('CORE_NETWORK', `Connection to ${host}:${port} failed: ${error.message}`, { cause: error })))
+        resolve()
+      })
+      socket.once('error', (error) => {
+        clearTimeout(timer)
+        reject(new CoreError('CORE_NETWORK', `Cannot connect to ${host}:${port}: ${error.message}`, { cause: error }))
+      })
+    })
+  }
+
+  async #negotiate(): Promise<void> {
+    const request = { clientSoftwareName: 'creek', clientSoftwareVersion: '0.1.0' }
+    let version = ApiVersions.advertisedVersions.max
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const response = await this.#send(ApiVersions, version, request)
+      if (response.errorCode === ErrorCode.UNSUPPORTED_VERSION) {
+        const listed = response.apiKeys.find((k) => k.apiKey === ApiVersions.apiKey)
+        version = Math.min(listed?.maxVersion ?? 0, ApiVersions.advertisedVersions.max)
+        continue
+      }
+      if (response.errorCode !== ErrorCode.NONE) {
+        throw new CoreError('CORE_PROTOCOL', `ApiVersions to ${this.host}:${this.port} failed with error ${response.errorCode}`)
+      }
+      this.#versions = new Map(response.apiKeys.map((k) => [k.apiKey, { min: k.minVersion, max: k.maxVersion }]))
+      return
+    }
+    throw new CoreError('CORE_PROTOCOL', `Cannot agree on an ApiVersions version with ${this.host}:${this.port}`)
+  }
+
+  /** Sends a request at the negotiated version. */
+  send<A extends ApiDescriptor>(api: A, request: RequestOf<A>): Promise<ResponseOf<A>> {
+    const version = this.versionFor(api)
+    if (version < 0) {
+      return Promise.reject(
+        new CoreError('CORE_PROTOCOL', `Broker ${this.host}:${this.port} does not support ${api.name} at any version Creek implements (${api.advertisedVersions.min}-${api.advertisedVersions.max})`),
+      )
+    }
+    return this.#send(api, version, request)
+  }
+
+  #send<A extends ApiDescriptor>(api: A, version: number, request: RequestOf<A>): Promise<ResponseOf<A>> {
+    if (this.#failure) return Promise.reject(this.#failure)
+    if (this.#closed) return Promise.reject(new CoreError('CORE_NETWORK', `Connection to ${this.host}:${this.port} is closed`))
+    return new Promise((resolve, reject) => {
+      const start = () => this.#write(api, version, request, resolve, reject)
+      if (this.#inFlight.length < this.#options.maxInFlight) start()
+      else this.#queue.push({ start })
+    })
+  }
+
+  #write(api: ApiDescriptor, version: number, request: unknown, resolve: (v: any) => void, reject: (e: Error) => void): void {
+    if (this.#failure) {
+      reject(this.#failure)
+      return
+    }
+    const correlationId = (this.#correlationId = (this.#correlationId + 1) & 0x7fffffff)
+    let frame: Buffer
+    try {
+      frame = encodeRequest(api, version, correlationId, this.#options.clientId, request as never)
+    } catch (error) {
+      reject(error as Error)
+      this.#startQueued()
+      return
+    }
+    if (!api.expectsResponse(request as never)) {
+      this.#socket!.write(frame, (error) => (error ? reject(error) : resolve(undefined)))
+      return
+    }
+    const timer = setTimeout(() => {
+      this.#fail(new CoreError('CORE_NETWORK', `${api.name} request to ${this.host}:${this.port} timed out after ${this.#options.requestTimeoutMs} ms`))
+    }, this.#options.requestTimeoutMs)
+    timer.unref()
+    this.#inFlight.push({ api, version, correlationId, resolve, reject, timer })
+    this.#socket!.write(frame)
+  }
+
+  #startQueued(): void {
+    while (this.#queue.length > 0 && this.#inFlight.length < this.#options.maxInFlight && !this.#failure) this.#queue.shift()!.start()
+  }
+
+  #onData(chunk: Buffer): void {
+    let buf = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk])
+    let pos = 0
+    const max = this.#options.maxResponseBytes ?? 100_000_000
+    while (buf.length - pos >= 4) {
+      const size = buf.readInt32BE(pos)
+      if (size < 0 || size > max) {
+        this.#fail(new CoreError('CORE_PROTOCOL', `Response frame of ${size} bytes from ${this.host}:${this.port} exceeds ${max}`))
+        return
+      }
+      if (buf.length - pos - 4 < size) break
+      this.#onFrame(buf.subarray(pos + 4, pos + 4 + size))
+      if (this.#failure) return
+      pos += 4 + size
+    }
+    this.#pending = pos === buf.length ? EMPTY : Buffer.from(buf.subarray(pos))
+    buf = EMPTY
+  }
+
+  #onFrame(frame: Buffer): void {
+    const request = this.#inFlight.shift()
+    if (!request) {
+      this.#fail(new CoreError('CORE_PROTOCOL', `Unexpected response from ${this.host}:${this.port} with no request in flight`))
+      return
+    }
+    clearTimeout(request.timer)
+    try {
+      const reader = new Reader(frame)
+      const { correlationId } = decodeResponseHeader(reader, responseHeaderVersion(request.api.apiKey, request.version))
+      if (correlationId !== request.correlationId) {
+        throw new CoreError('CORE_PROTOCOL', `Correlation id ${correlationId} does not match the oldest request (${request.correlationId})`)
+      }
+      const body =
+        request.api.apiKey === ApiVersions.apiKey
+          ? decodeApiVersionsResponse(request.version, reader)
+          : compileCodec(request.api.response).forVersion(request.version).decode(reader)
+      request.resolve(body)
+    } catch (error) {
+      request.reject(error as Error)
+      this.#fail(new CoreError('CORE_PROTOCOL', `Bad response from ${this.host}:${this.port}: ${(error as Error).message}`, { cause: error }))
+      return
+    }
+    this.#startQueued()
+  }
+
+  #fail(error: CoreError): void {
+    if (this.#failure) return
+    this.#failure = error
+    for (const request of this.#inFlight.splice(0)) {
+      clearTimeout(request.timer)
+      request.reject(error)
+    }
+    for (const queued of this.#queue.splice(0)) queued.start()
+    this.#socket?.destroy()
+  }
+
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#fail(new CoreError('CORE_NETWORK', `Connection to ${this.host}:${this.port} closed by the client`))
+  }
+}
