@@ -27,10 +27,11 @@ export interface BrokerConfig {
   readonly raw: Readonly<Record<string, string>>
 }
 
-type Kind = 'int' | 'long' | 'boolean' | 'string'
+export type BrokerKeyKind = 'int' | 'long' | 'boolean' | 'string'
 
-interface BrokerKey {
-  readonly kind: Kind
+/** A broker key Creek understands: its type, Kafka's default, and the topic key it sets the default of. */
+export interface BrokerKey {
+  readonly kind: BrokerKeyKind
   readonly default?: unknown
   /** The topic config key this broker key sets the default of, with a value transform. */
   readonly topicKey?: string
@@ -76,10 +77,13 @@ const KEYS: Record<string, BrokerKey> = {
   'min.insync.replicas': { kind: 'int', topicKey: 'min.insync.replicas' },
 }
 
+/** The broker keys Creek understands (read by DescribeConfigs on the broker resource). */
+export const BROKER_CONFIG_KEYS: Readonly<Record<string, BrokerKey>> = Object.freeze(KEYS)
+
 /** More specific broker keys win over coarser ones for the same topic key (ms over hours). */
 const PRECEDENCE = ['log.roll.hours', 'log.roll.ms', 'log.retention.hours', 'log.retention.minutes', 'log.retention.ms']
 
-function coerce(key: string, kind: Kind, value: unknown): unknown {
+function coerce(key: string, kind: BrokerKeyKind, value: unknown): unknown {
   const bad = (): never => {
     throw new CoreError('CORE_INVALID_CONFIG', `Invalid value ${JSON.stringify(value)} for broker config '${key}': expected ${kind}`)
   }

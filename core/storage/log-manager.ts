@@ -396,9 +396,12 @@ export class LogManager {
   }
 }
 
+/** Most partitions one topic may have (a sanity bound: each partition is a directory and open files). */
+export const MAX_PARTITIONS_PER_TOPIC = 100_000
+
 function validatePartitionCount(partitions: number, topic: string): void {
-  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 100_000) {
-    throw new CoreError('CORE_INVALID_ARGUMENT', `Partition count for '${topic}' must be an integer from 1 to 100000, got ${partitions}`)
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS_PER_TOPIC) {
+    throw new CoreError('CORE_INVALID_ARGUMENT', `Partition count for '${topic}' must be an integer from 1 to ${MAX_PARTITIONS_PER_TOPIC}, got ${partitions}`)
   }
 }
 

@@ -66,7 +66,7 @@ describe('toKafkaErrorCode', () => {
     const expected: Partial<Record<CoreErrorCode, number>> = {
       CORE_CORRUPT_RECORD: 2, CORE_RECORD_TOO_LARGE: 10, CORE_OFFSET_OUT_OF_RANGE: 1, CORE_UNKNOWN_TOPIC_OR_PARTITION: 3,
       CORE_INVALID_TOPIC: 17, CORE_TOPIC_ALREADY_EXISTS: 36, CORE_INVALID_CONFIG: 40, CORE_UNSUPPORTED_FORMAT: 43,
-      CORE_UNSUPPORTED_COMPRESSION: 76, CORE_INVALID_ARGUMENT: 42,
+      CORE_UNSUPPORTED_COMPRESSION: 76, CORE_INVALID_ARGUMENT: 42, CORE_STORAGE_IO: 56, CORE_NETWORK: 13,
     }
     for (const code of Object.keys(CORE_ERROR_CODES) as CoreErrorCode[]) {
       expect(toKafkaErrorCode(new CoreError(code, 'x')), code).toBe(expected[code] ?? -1)

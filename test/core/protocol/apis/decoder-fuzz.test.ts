@@ -8,6 +8,8 @@ import { CoreError } from '../../../../core/errors.ts'
 import { ApiVersions } from '../../../../core/protocol/apis/api-versions.ts'
 import { Metadata } from '../../../../core/protocol/apis/metadata.ts'
 import { Produce } from '../../../../core/protocol/apis/produce.ts'
+import { Fetch } from '../../../../core/protocol/apis/fetch.ts'
+import { ListOffsets } from '../../../../core/protocol/apis/list-offsets.ts'
 import { Reader } from '../../../../core/protocol/reader.ts'
 import { createDefault, type MessageSchema } from '../../../../core/protocol/schema.ts'
 import { compileCodec, encodeMessage } from '../../../../core/protocol/schema-codec.ts'
@@ -28,6 +30,21 @@ function samples(): [MessageSchema, any][] {
       responses: [{ name: 't', partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 5, logAppendTimeMs: -1, logStartOffset: 0, recordErrors: [{ batchIndex: 0, batchIndexErrorMessage: 'm' }], errorMessage: 'e', currentLeader: { leaderId: 1, leaderEpoch: 2 } }] }],
       nodeEndpoints: [{ nodeId: 1, host: 'h', port: 1, rack: null }],
     }],
+    [Fetch.request, {
+      ...createDefault(Fetch.request), clusterId: 'c', replicaState: { replicaId: 1, replicaEpoch: 2 }, rackId: 'r',
+      topics: [{ topic: 't', topicId: '00000000-0000-0000-0000-000000000003', partitions: [{ ...createDefault(Fetch.request.fields.topics.type.items.fields.partitions.type.items), fetchOffset: 7, partitionMaxBytes: 100 }] }],
+      forgottenTopicsData: [{ topic: 'f', topicId: '00000000-0000-0000-0000-000000000004', partitions: [1] }],
+    }],
+    [Fetch.response, {
+      ...createDefault(Fetch.response),
+      responses: [{ topic: 't', topicId: '00000000-0000-0000-0000-000000000003', partitions: [{
+        ...createDefault(Fetch.response.fields.responses.type.items.fields.partitions.type.items), highWatermark: 9, abortedTransactions: [{ producerId: 1, firstOffset: 2 }],
+        currentLeader: { leaderId: 1, leaderEpoch: 2 }, records: batch,
+      }] }],
+      nodeEndpoints: [{ nodeId: 1, host: 'h', port: 1, rack: null }],
+    }],
+    [ListOffsets.request, { ...createDefault(ListOffsets.request), topics: [{ name: 't', partitions: [{ partitionIndex: 0, currentLeaderEpoch: 1, timestamp: -1, maxNumOffsets: 1 }] }] }],
+    [ListOffsets.response, { ...createDefault(ListOffsets.response), topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0, oldStyleOffsets: [3], timestamp: 5, offset: 3, leaderEpoch: 0 }] }] }],
   ]
 }
 

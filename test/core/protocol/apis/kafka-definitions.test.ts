@@ -9,6 +9,15 @@ import { describe, expect, it } from 'vitest'
 import { ApiVersions } from '../../../../core/protocol/apis/api-versions.ts'
 import { Metadata } from '../../../../core/protocol/apis/metadata.ts'
 import { Produce } from '../../../../core/protocol/apis/produce.ts'
+import { Fetch } from '../../../../core/protocol/apis/fetch.ts'
+import { ListOffsets } from '../../../../core/protocol/apis/list-offsets.ts'
+import { AlterConfigs } from '../../../../core/protocol/apis/alter-configs.ts'
+import { CreatePartitions } from '../../../../core/protocol/apis/create-partitions.ts'
+import { CreateTopics } from '../../../../core/protocol/apis/create-topics.ts'
+import { DeleteRecords } from '../../../../core/protocol/apis/delete-records.ts'
+import { DeleteTopics } from '../../../../core/protocol/apis/delete-topics.ts'
+import { DescribeConfigs } from '../../../../core/protocol/apis/describe-configs.ts'
+import { IncrementalAlterConfigs } from '../../../../core/protocol/apis/incremental-alter-configs.ts'
 import { KNOWN_API_VERSIONS } from '../../../../core/protocol/api-keys.ts'
 import { type FieldDef, type Fields, type MessageSchema, type SchemaType, fieldDefault } from '../../../../core/protocol/schema.ts'
 
@@ -39,6 +48,7 @@ function kafkaDefault(json: JsonField): unknown {
   if (value === 'null') return null
   if (value === 'true' || value === 'false') return value === 'true'
   if (typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value)
+  if (typeof value === 'string' && /^0x[0-9a-f]+$/i.test(value)) return Number(value)
   return value
 }
 
@@ -91,7 +101,9 @@ function compareMessage(schema: MessageSchema, file: string): void {
 }
 
 describe.skipIf(!existsSync(DIR))('schemas match Kafka\'s message definitions', () => {
-  for (const api of [ApiVersions, Metadata, Produce]) {
+  const topicAdministration = [CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, DeleteRecords]
+  const dataPath = [Fetch, ListOffsets]
+  for (const api of [ApiVersions, Metadata, Produce, ...dataPath, ...topicAdministration]) {
     it(`${api.name} request and response`, () => {
       compareMessage(api.request, `${api.name}Request`)
       compareMessage(api.response, `${api.name}Response`)
