@@ -1,60 +1,97 @@
 /**
- * `creek start`: for now, a short demonstration of the embedded log (the broker replaces it):
- * opens the data directory, appends keyed records to a demo topic, reads them back, and shows
- * the log's offsets and files.
+ * `creek start`: runs a Creek broker in the foreground on a data directory and serves Kafka's
+ * wire protocol (default 127.0.0.1:9092), until Ctrl-C or SIGTERM, then shuts down cleanly:
+ * in-flight requests finish, logs are flushed and marked cleanly closed.
  */
 import type { Command } from 'commander'
-import { consoleLogger, decodeRecordBatches, encodeRecordBatch, CompressionType, LogManager } from '../../core/index.ts'
+import { consoleLogger, Creek, type LogLevel } from '../../core/index.ts'
+import { CliError } from '../cli-error.ts'
 
-const DEMO_TOPIC = 'creek-demo'
+interface StartOptions {
+  dataDir: string
+  host: string
+  port: string
+  advertisedHost?: string
+  advertisedPort?: string
+  config: string[]
+  logLevel: string
+}
 
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description('open the data directory and demonstrate the embedded log')
+    .description('run a Creek broker in the foreground, serving the Kafka protocol')
     .option('-d, --data-dir <dir>', 'data directory', './data')
-    .option('-n, --records <count>', 'records to append', '100000')
-    .action(async (options: { dataDir: string; records: string }) => {
-      const count = Number(options.records)
-      if (!Number.isInteger(count) || count < 1) throw new Error(`--records must be a positive integer, got ${options.records}`)
-      const manager = await LogManager.open({ dataDir: options.dataDir, logger: consoleLogger('warn') })
-      try {
-        await demo(manager, count)
-      } finally {
-        await manager.close()
-      }
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('-p, --port <port>', 'port to listen on (0: any free port)', '9092')
+    .option('--advertised-host <host>', 'host clients are told to connect to (default: the listening host)')
+    .option('--advertised-port <port>', 'port clients are told to connect to (default: the listening port)')
+    .option('-c, --config <key=value>', 'broker property with Kafka\'s name, e.g. num.partitions=3 (repeatable)', collect, [])
+    .option('--log-level <level>', 'debug | info | warn | error', 'info')
+    .action(async (options: StartOptions) => {
+      await start(options)
     })
 }
 
-async function demo(manager: LogManager, count: number): Promise<void> {
-  const partitions = 3
-  if (!manager.topic(DEMO_TOPIC)) await manager.createTopic(DEMO_TOPIC, { partitions, configs: { 'segment.bytes': 4 * 1024 * 1024 } })
-  const meta = manager.topic(DEMO_TOPIC)!
-  console.log(`Creek log in ${manager.dataDir}: topic '${meta.name}' (id ${meta.topicId}), ${meta.partitions} partitions`)
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value]
+}
 
-  const start = performance.now()
-  const perBatch = 500
-  for (let sent = 0; sent < count; sent += perBatch) {
-    const partition = (sent / perBatch) % meta.partitions
-    const records = []
-    for (let i = sent; i < Math.min(count, sent + perBatch); i++) {
-      records.push({ key: Buffer.from(`user-${i % 1000}`), value: Buffer.from(JSON.stringify({ n: i, at: Date.now() })) })
+function port(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`${flag} must be a port number from 0 to 65535, got '${value}'`)
+  return n
+}
+
+function parseConfig(entries: string[]): Record<string, string> {
+  const config: Record<string, string> = {}
+  for (const entry of entries) {
+    const eq = entry.indexOf('=')
+    if (eq <= 0) throw new CliError(`--config expects key=value, got '${entry}'`)
+    config[entry.slice(0, eq).trim()] = entry.slice(eq + 1).trim()
+  }
+  return config
+}
+
+async function start(options: StartOptions): Promise<void> {
+  const level = options.logLevel as LogLevel
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new CliError(`--log-level must be debug, info, warn or error, got '${options.logLevel}'`)
+  const logger = consoleLogger(level)
+  const creek = await Creek.open({ dataDir: options.dataDir, config: parseConfig(options.config), logger })
+  let address
+  try {
+    address = await creek.listen({
+      host: options.host,
+      port: port(options.port, '--port'),
+      advertisedHost: options.advertisedHost,
+      advertisedPort: port(options.advertisedPort, '--advertised-port'),
+    })
+  } catch (error) {
+    await creek.close()
+    throw error
+  }
+  const broker = creek.broker
+  process.stdout.write(
+    `Creek broker ${broker.nodeId} (cluster ${broker.clusterId}) listening on ${address.host}:${address.port}, ` +
+      `data in ${options.dataDir}. Press Ctrl-C to stop.\n`,
+  )
+  await new Promise<void>((resolve) => {
+    let stopping = false
+    const stop = (signal: string) => {
+      if (stopping) return
+      stopping = true
+      process.stdout.write(`Received ${signal}: shutting down…\n`)
+      creek
+        .close()
+        .then(() => process.stdout.write('Creek broker stopped cleanly.\n'))
+        .catch((error) => {
+          process.stderr.write(`creek: shutdown failed: ${(error as Error).message}\n`)
+          process.exitCode = 1
+        })
+        .finally(resolve)
     }
-    manager.log(DEMO_TOPIC, partition)!.append(await encodeRecordBatch({ records, compression: CompressionType.Lz4 }))
-  }
-  await manager.flushAll()
-  const seconds = (performance.now() - start) / 1000
-  console.log(`Appended ${count.toLocaleString()} records (lz4 batches of ${perBatch}) and fsynced them in ${seconds.toFixed(2)} s`)
-
-  for (let p = 0; p < meta.partitions; p++) {
-    const log = manager.log(DEMO_TOPIC, p)!
-    const { records } = log.read(Math.max(log.logStartOffset, log.logEndOffset - 1), 1 << 20)
-    const [batch] = await decodeRecordBatches(records)
-    const last = batch.records[batch.records.length - 1]
-    console.log(
-      `  partition ${p}: offsets ${log.logStartOffset}..${log.logEndOffset - 1}, ${log.segmentCount} segment(s), ` +
-        `${(log.size / 1024 / 1024).toFixed(1)} MiB; last record key=${last.key?.toString()} value=${last.value?.toString()}`,
-    )
-  }
-  console.log(`Run it again to append more: offsets continue where they stopped. Files: ${manager.dataDir}/${DEMO_TOPIC}-<partition>/`)
+    process.once('SIGINT', () => stop('SIGINT'))
+    process.once('SIGTERM', () => stop('SIGTERM'))
+  })
 }

@@ -1,0 +1,154 @@
+/**
+ * `creek consume <topic>`: prints records, one per line by default (the value), with kcat-style
+ * `--format` placeholders. Without `--group` it reads partitions directly (all, or
+ * `--partition`), from `--offset`, the beginning (`--from-beginning`) or the end; with
+ * `--group` it joins the group, starts at the committed offsets (else the beginning or the end),
+ * and commits what it printed when it stops.
+ *
+ * When it stops: after `--max-messages`, after `--timeout-ms` without a record, or once every
+ * partition it reads is at the log end offset it had when the command started. The last rule
+ * holds because the command owns the data directory: nothing else can append while it runs.
+ * A summary goes to stderr so that stdout holds only records.
+ */
+import { once } from 'node:events'
+import type { Command } from 'commander'
+import type { Consumer, Creek, TopicPartition } from '../../core/index.ts'
+import { CliError, parseInteger } from '../cli-error.ts'
+import { type FormattableRecord, compileRecordFormat, defaultRecordFormat } from '../record-format.ts'
+import { type DataDirOptions, withCreek, withDataDir } from '../with-creek.ts'
+
+interface ConsumeOptions extends DataDirOptions {
+  readonly fromBeginning?: boolean
+  readonly group?: string
+  readonly partition?: string
+  readonly offset?: string
+  readonly maxMessages?: string
+  readonly timeoutMs: string
+  readonly format?: string
+  readonly printKey?: boolean
+  readonly printOffset?: boolean
+}
+
+/** How often the command checks whether it has read up to the log end. */
+const END_CHECK_MS = 50
+
+export function registerConsume(program: Command): void {
+  withDataDir(program.command('consume <topic>').description('print records of a topic'))
+    .option('-b, --from-beginning', 'start at the earliest offset when there is no committed one')
+    .option('-g, --group <group>', 'consume as a member of this group and commit what was printed')
+    .option('-p, --partition <n>', 'read only this partition (not with --group)')
+    .option('-o, --offset <offset>', 'start at this offset, or earliest / latest (not with --group)')
+    .option('-n, --max-messages <n>', 'stop after n records')
+    .option('-t, --timeout-ms <ms>', 'stop after this long without a record (0: never)', '5000')
+    .option('-f, --format <format>', 'output format: %k key, %v value, %p partition, %o offset, %T timestamp, %h headers, %t topic')
+    .option('--print-key', 'print the key and a tab before the value')
+    .option('--print-offset', 'print partition:offset and a tab first')
+    .action((topic: string, options: ConsumeOptions) => {
+      const settings = parseSettings(options)
+      return withCreek(options.dataDir, {}, (creek) => consume(creek, topic, settings))
+    })
+}
+
+interface Settings {
+  readonly group: string | undefined
+  readonly partition: number | undefined
+  readonly offset: number | 'earliest' | 'latest' | undefined
+  readonly fromBeginning: boolean
+  readonly maxMessages: number
+  readonly timeoutMs: number
+  readonly format: (record: FormattableRecord) => string
+}
+
+function parseSettings(options: ConsumeOptions): Settings {
+  if (options.group !== undefined && (options.partition !== undefined || options.offset !== undefined)) {
+    throw new CliError('--partition and --offset read partitions directly; they cannot be used with --group')
+  }
+  if (options.format !== undefined && (options.printKey || options.printOffset)) {
+    throw new CliError('--print-key and --print-offset cannot be combined with --format; use %k and %p:%o in the format')
+  }
+  const offset = options.offset === undefined || options.offset === 'earliest' || options.offset === 'latest'
+    ? options.offset
+    : parseInteger('--offset', options.offset, 0)
+  let format: Settings['format']
+  try {
+    format = compileRecordFormat(options.format ?? defaultRecordFormat(options))
+  } catch (error) {
+    throw new CliError((error as Error).message)
+  }
+  return {
+    group: options.group,
+    partition: options.partition === undefined ? undefined : parseInteger('--partition', options.partition, 0),
+    offset,
+    fromBeginning: options.fromBeginning === true,
+    maxMessages: options.maxMessages === undefined ? Infinity : parseInteger('--max-messages', options.maxMessages, 1),
+    timeoutMs: parseInteger('--timeout-ms', options.timeoutMs, 0),
+    format,
+  }
+}
+
+async function consume(creek: Creek, topic: string, settings: Settings): Promise<void> {
+  // Also fails fast, naming the topic, when it does not exist.
+  const ends = new Map((await creek.admin().fetchTopicOffsets(topic)).map((p) => [p.partition, p.latest]))
+  if (settings.partition !== undefined && !ends.has(settings.partition)) {
+    throw new CliError(`topic ${topic} has no partition ${settings.partition} (it has ${ends.size})`)
+  }
+  const consumer = creek.consumer({
+    clientId: 'creek-cli-consumer',
+    groupId: settings.group,
+    autoOffsetReset: settings.fromBeginning || settings.offset === 'earliest' ? 'earliest' : 'latest',
+  })
+  if (settings.group !== undefined) {
+    await consumer.subscribe({ topics: [topic] })
+  } else {
+    const partitions = settings.partition === undefined ? [...ends.keys()] : [settings.partition]
+    consumer.assign(partitions.map((partition) => ({ topic, partition })))
+    if (typeof settings.offset === 'number') for (const partition of partitions) consumer.seek({ topic, partition, offset: settings.offset })
+  }
+
+  let count = 0
+  const next = new Map<number, number>()
+  let idleTimer: NodeJS.Timeout | undefined
+  const stopOnce = (() => {
+    let stopping: Promise<void> | undefined
+    return () => (stopping ??= consumer.stop())
+  })()
+  const armIdle = (): void => {
+    clearTimeout(idleTimer)
+    if (settings.timeoutMs > 0) idleTimer = setTimeout(() => void stopOnce(), settings.timeoutMs)
+  }
+  const endCheck = setInterval(() => {
+    void atEnd(consumer, ends, next).then((done) => {
+      if (done) void stopOnce()
+    }, () => undefined)
+  }, END_CHECK_MS)
+  // Ctrl-C ends the command cleanly: the group is left and what was printed is committed.
+  const onSigint = (): void => void stopOnce()
+  process.once('SIGINT', onSigint)
+  armIdle()
+  try {
+    for await (const message of consumer) {
+      const out = settings.format({ ...message, headers: message.headerList })
+      if (!process.stdout.write(out)) await once(process.stdout, 'drain')
+      next.set(message.partition, message.offset + 1)
+      if (++count >= settings.maxMessages) break
+      armIdle()
+    }
+  } finally {
+    clearTimeout(idleTimer)
+    clearInterval(endCheck)
+    process.off('SIGINT', onSigint)
+    await stopOnce()
+  }
+  process.stderr.write(`Processed a total of ${count} message${count === 1 ? '' : 's'}.\n`)
+}
+
+/** True once every assigned partition's next offset reached the log end seen at the start. */
+async function atEnd(consumer: Consumer, ends: ReadonlyMap<number, number>, next: ReadonlyMap<number, number>): Promise<boolean> {
+  const assigned: TopicPartition[] = consumer.assignment()
+  if (assigned.length === 0) return false
+  for (const tp of assigned) {
+    const position = next.get(tp.partition) ?? (await consumer.position(tp))
+    if (position < (ends.get(tp.partition) ?? 0)) return false
+  }
+  return true
+}

@@ -1,0 +1,380 @@
+/**
+ * Fetches records ahead of the application (Kafka's Fetcher): one Fetch per leader broker for
+ * every assigned, unpaused partition with a position, long-polling with `fetchMaxWaitMs` /
+ * `fetchMinBytes`; decoded records wait in a bounded buffer per partition until the consumer
+ * takes them.
+ *
+ * Contracts:
+ * - Order: at most one fetch per partition is in flight and its chunks are appended in offset
+ *   order, so records of a partition are handed out strictly in order. Partitions are served
+ *   round-robin.
+ * - Prefetch bound: a partition is not fetched while `maxBufferedBytesPerPartition` bytes of it
+ *   are buffered; taking records frees room and triggers the next fetch, so fetching overlaps
+ *   with the application's processing without unbounded memory.
+ * - Staleness: a buffer belongs to one epoch of its partition's state (SubscriptionState);
+ *   a seek, reset, pause or revocation starts a new epoch and the buffer, and any response in
+ *   flight for the old one, are dropped.
+ * - Errors: OFFSET_OUT_OF_RANGE asks for a reset by `autoOffsetReset` once the buffer is drained
+ *   ('none': an error for the application); leader and topic errors refresh metadata and retry
+ *   after `retryBackoffMs`; any other partition error is handed to the application.
+ *
+ * Concurrency: single-threaded; every response is checked against the buffer it was sent for.
+ */
+import { CoreError } from '../errors.ts'
+import type { Logger } from '../logger.ts'
+import { Fetch, type FetchRequest, type FetchResponse, IsolationLevel } from '../protocol/apis/fetch.ts'
+import { ErrorCode, KafkaApiError } from '../protocol/error-codes.ts'
+import { ZERO_UUID } from '../protocol/writer.ts'
+import type { ClusterMetadata } from './cluster-metadata.ts'
+import { type ConsumerRecord, type RecordChunk, decodeCompletedFetch } from './completed-fetch.ts'
+import type { ConsumerConfig } from './consumer-config.ts'
+import { PartitionMap, type TopicPartition, formatTopicPartition, groupByTopic } from './partition-map.ts'
+import type { SubscriptionState } from './subscription-state.ts'
+import type { Transport } from './transport.ts'
+
+export interface FetcherOptions {
+  readonly transport: Transport
+  readonly metadata: ClusterMetadata
+  readonly subscriptions: SubscriptionState
+  readonly config: ConsumerConfig
+  readonly logger: Logger
+}
+
+/** Records of one partition handed to the application. */
+export interface FetchedBatch {
+  readonly topic: string
+  readonly partition: number
+  /** The partition state's epoch they were fetched in (stale once it changes). */
+  readonly epoch: number
+  /** The position epoch to report progress with (`SubscriptionState.advance`). */
+  readonly positionEpoch: number
+  readonly records: readonly ConsumerRecord[]
+  /** The position once every record is processed (past compacted-away offsets too). */
+  readonly nextOffset: number
+  readonly highWatermark: number
+}
+
+/** An error of one partition for the application (OFFSET_OUT_OF_RANGE with 'none', corrupt data…). */
+export interface FetchError {
+  readonly topic: string
+  readonly partition: number
+  readonly error: Error
+}
+
+interface PartitionBuffer {
+  readonly epoch: number
+  readonly chunks: { readonly chunk: RecordChunk; index: number }[]
+  bytes: number
+  fetchOffset: number
+  inFlight: boolean
+  error: Error | null
+  /** OFFSET_OUT_OF_RANGE at fetchOffset: reset once the buffered records are taken. */
+  outOfRange: boolean
+  retryAt: number
+}
+
+/** Errors after which the partition's leader or topic must be looked up again. */
+const METADATA_ERRORS: ReadonlySet<number> = new Set([
+  ErrorCode.NOT_LEADER_OR_FOLLOWER, ErrorCode.LEADER_NOT_AVAILABLE, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.FENCED_LEADER_EPOCH, ErrorCode.UNKNOWN_LEADER_EPOCH, ErrorCode.KAFKA_STORAGE_ERROR,
+  ErrorCode.REPLICA_NOT_AVAILABLE, ErrorCode.OFFSET_NOT_AVAILABLE, ErrorCode.UNKNOWN_TOPIC_ID,
+  ErrorCode.INCONSISTENT_TOPIC_ID,
+])
+
+export class Fetcher {
+  readonly #transport: Transport
+  readonly #metadata: ClusterMetadata
+  readonly #subscriptions: SubscriptionState
+  readonly #config: ConsumerConfig
+  readonly #logger: Logger
+  readonly #buffers = new PartitionMap<PartitionBuffer>()
+  readonly #inFlight = new Map<number, AbortController>()
+  readonly #nodeRetryAt = new Map<number, number>()
+  readonly #waiters = new Set<() => void>()
+  readonly #unsubscribe: () => void
+  #cursor = 0
+  #refreshing = false
+  #retryTimer: NodeJS.Timeout | undefined
+  #scheduled = false
+  #closed = false
+
+  constructor(options: FetcherOptions) {
+    this.#transport = options.transport
+    this.#metadata = options.metadata
+    this.#subscriptions = options.subscriptions
+    this.#config = options.config
+    this.#logger = options.logger
+    this.#unsubscribe = this.#subscriptions.onChange(() => this.#onSubscriptionChange())
+  }
+
+  /** Bytes buffered for a partition (for tests and metrics). */
+  bufferedBytes(tp: TopicPartition): number {
+    return this.#buffers.get(tp)?.bytes ?? 0
+  }
+
+  #onSubscriptionChange(): void {
+    for (const [tp, buffer] of [...this.#buffers]) {
+      const state = this.#subscriptions.state(tp)
+      if (!state || state.epoch !== buffer.epoch || state.paused) this.#buffers.delete(tp)
+    }
+    this.#schedule()
+    this.wakeup()
+  }
+
+  /** Sends fetches soon (once per tick, however many changes asked for it). */
+  #schedule(): void {
+    if (this.#scheduled || this.#closed) return
+    this.#scheduled = true
+    queueMicrotask(() => {
+      this.#scheduled = false
+      this.#sendFetches()
+    })
+  }
+
+  #sendFetches(): void {
+    if (this.#closed) return
+    const now = Date.now()
+    const byNode = new Map<number, { tp: TopicPartition; buffer: PartitionBuffer }[]>()
+    const unknownLeaders = new Set<string>()
+    let nextRetry = Infinity
+    for (const [tp, state] of this.#subscriptions.entries()) {
+      if (state.position === null || state.paused) continue
+      let buffer = this.#buffers.get(tp)
+      if (!buffer || buffer.epoch !== state.epoch) {
+        buffer = { epoch: state.epoch, chunks: [], bytes: 0, fetchOffset: state.position, inFlight: false, error: null, outOfRange: false, retryAt: 0 }
+        this.#buffers.set(tp, buffer)
+      }
+      if (buffer.inFlight || buffer.error || buffer.outOfRange || buffer.bytes >= this.#config.maxBufferedBytesPerPartition) continue
+      const leader = this.#metadata.leaderFor(tp.topic, tp.partition)
+      if (leader < 0) {
+        unknownLeaders.add(tp.topic)
+        continue
+      }
+      const retryAt = Math.max(buffer.retryAt, this.#nodeRetryAt.get(leader) ?? 0)
+      if (retryAt > now) {
+        nextRetry = Math.min(nextRetry, retryAt)
+        continue
+      }
+      if (this.#inFlight.has(leader)) continue
+      const list = byNode.get(leader) ?? []
+      list.push({ tp, buffer })
+      byNode.set(leader, list)
+    }
+    for (const [nodeId, list] of byNode) void this.#fetchFrom(nodeId, list)
+    if (unknownLeaders.size > 0) this.#refreshMetadata(unknownLeaders)
+    if (nextRetry < Infinity) {
+      clearTimeout(this.#retryTimer)
+      this.#retryTimer = setTimeout(() => this.#schedule(), nextRetry - now)
+    }
+  }
+
+  async #fetchFrom(nodeId: number, list: readonly { tp: TopicPartition; buffer: PartitionBuffer }[]): Promise<void> {
+    const controller = new AbortController()
+    this.#inFlight.set(nodeId, controller)
+    const sent = list.map(({ tp, buffer }) => ({ tp, buffer, fetchOffset: buffer.fetchOffset }))
+    for (const { buffer } of sent) buffer.inFlight = true
+    try {
+      const response = await this.#transport.send(Fetch, this.#request(sent), { nodeId, signal: controller.signal })
+      if (response.errorCode !== ErrorCode.NONE) {
+        this.#logger.warn(`Fetch from broker ${nodeId} answered ${new KafkaApiError(response.errorCode).errorName}`)
+        this.#nodeRetryAt.set(nodeId, Date.now() + this.#config.retryBackoffMs)
+      }
+      await this.#handleResponse(response, sent)
+    } catch (error) {
+      if (!this.#closed) {
+        this.#logger.warn(`Fetch from broker ${nodeId} failed; retrying after ${this.#config.retryBackoffMs} ms`, { cause: String(error) })
+        this.#nodeRetryAt.set(nodeId, Date.now() + this.#config.retryBackoffMs)
+        this.#refreshMetadata(new Set(sent.map((s) => s.tp.topic)))
+      }
+    } finally {
+      if (this.#inFlight.get(nodeId) === controller) this.#inFlight.delete(nodeId)
+      for (const { buffer } of sent) buffer.inFlight = false
+      this.#schedule()
+      if (this.hasData()) this.wakeup()
+    }
+  }
+
+  #request(sent: readonly { tp: TopicPartition; fetchOffset: number }[]): FetchRequest {
+    const offsets = PartitionMap.of(sent.map((s) => [s.tp, s.fetchOffset] as const))
+    return {
+      clusterId: null,
+      replicaId: -1,
+      replicaState: { replicaId: -1, replicaEpoch: -1 },
+      maxWaitMs: this.#config.fetchMaxWaitMs,
+      minBytes: this.#config.fetchMinBytes,
+      maxBytes: this.#config.fetchMaxBytes,
+      isolationLevel: this.#config.isolationLevel === 'read_committed' ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
+      // Sessionless full fetches (session id 0, final epoch -1), which every broker serves.
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [...groupByTopic(offsets.keys())].map(([topic, partitions]) => ({
+        topic,
+        topicId: this.#metadata.topic(topic)?.topicId ?? ZERO_UUID,
+        partitions: partitions.map((partition) => ({
+          partition,
+          currentLeaderEpoch: -1,
+          fetchOffset: offsets.get({ topic, partition })!,
+          lastFetchedEpoch: -1,
+          logStartOffset: -1,
+          partitionMaxBytes: this.#config.maxPartitionFetchBytes,
+          replicaDirectoryId: ZERO_UUID,
+        })),
+      })),
+      forgottenTopicsData: [],
+      rackId: '',
+    }
+  }
+
+  async #handleResponse(response: FetchResponse, sent: readonly { tp: TopicPartition; buffer: PartitionBuffer; fetchOffset: number }[]): Promise<void> {
+    const byPartition = PartitionMap.of(sent.map((s) => [s.tp, s] as const))
+    for (const topic of response.responses) {
+      // Topics come back by name: Creek fetches at versions below 13 (no topic ids).
+      for (const data of topic.partitions) {
+        const entry = byPartition.get({ topic: topic.topic, partition: data.partitionIndex })
+        if (entry) await this.#handlePartition(entry, data)
+      }
+    }
+  }
+
+  async #handlePartition(
+    { tp, buffer, fetchOffset }: { tp: TopicPartition; buffer: PartitionBuffer; fetchOffset: number },
+    data: FetchResponse['responses'][number]['partitions'][number],
+  ): Promise<void> {
+    if (this.#buffers.get(tp) !== buffer || buffer.fetchOffset !== fetchOffset) return
+    const code = data.errorCode
+    if (code === ErrorCode.NONE) {
+      this.#subscriptions.setWatermarks(tp, data.highWatermark, data.logStartOffset)
+      let decoded
+      try {
+        const readCommitted = this.#config.isolationLevel === 'read_committed'
+        decoded = await decodeCompletedFetch(tp.topic, tp.partition, data.records, fetchOffset, readCommitted, data.abortedTransactions)
+      } catch (error) {
+        buffer.error = new CoreError('CORE_CORRUPT_RECORD', `Records of ${formatTopicPartition(tp)} fetched at offset ${fetchOffset} cannot be decoded; seek past them to go on`, { cause: error })
+        return
+      }
+      if (this.#buffers.get(tp) !== buffer) return
+      for (const chunk of decoded.chunks) {
+        buffer.chunks.push({ chunk, index: 0 })
+        buffer.bytes += chunk.bytes
+      }
+      buffer.fetchOffset = decoded.nextFetchOffset
+    } else if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
+      if (this.#config.autoOffsetReset === 'none') {
+        buffer.error = new CoreError('CORE_OFFSET_OUT_OF_RANGE', `Offset ${fetchOffset} of ${formatTopicPartition(tp)} is out of range (log start ${data.logStartOffset}, high watermark ${data.highWatermark}) and autoOffsetReset is 'none'; seek to a valid offset`)
+      } else {
+        this.#logger.info(`Offset ${fetchOffset} of ${formatTopicPartition(tp)} is out of range; resetting to ${this.#config.autoOffsetReset}`)
+        buffer.outOfRange = true
+        if (buffer.chunks.length === 0) this.#subscriptions.requestReset(tp, this.#config.autoOffsetReset)
+      }
+    } else if (METADATA_ERRORS.has(code)) {
+      buffer.retryAt = Date.now() + this.#config.retryBackoffMs
+      this.#refreshMetadata(new Set([tp.topic]))
+    } else {
+      buffer.error = new KafkaApiError(code, `fetching ${formatTopicPartition(tp)} at offset ${fetchOffset}`)
+    }
+  }
+
+  #refreshMetadata(topics: ReadonlySet<string>): void {
+    if (this.#refreshing || this.#closed) return
+    this.#refreshing = true
+    this.#metadata.refresh(topics).catch((error: unknown) => {
+      this.#logger.warn('Metadata refresh for fetching failed', { cause: String(error) })
+    }).finally(() => {
+      this.#refreshing = false
+      setTimeout(() => this.#schedule(), this.#config.retryBackoffMs)
+    })
+  }
+
+  /**
+   * Takes up to `maxRecords` records of the next partition (round-robin) that has some, or its
+   * error. Undefined when nothing is buffered.
+   */
+  take(maxRecords: number): FetchedBatch | FetchError | undefined {
+    const entries = [...this.#buffers]
+    for (let i = 0; i < entries.length; i++) {
+      const [tp, buffer] = entries[(this.#cursor + i) % entries.length]
+      const state = this.#subscriptions.state(tp)
+      if (!state || state.epoch !== buffer.epoch || state.paused || state.position === null) continue
+      if (buffer.error) return { topic: tp.topic, partition: tp.partition, error: buffer.error }
+      if (buffer.chunks.length === 0) continue
+      this.#cursor = (this.#cursor + i + 1) % entries.length
+      return this.#takeFrom(tp, buffer, state.position, maxRecords, state.highWatermark, state.positionEpoch)
+    }
+    return undefined
+  }
+
+  #takeFrom(
+    tp: TopicPartition, buffer: PartitionBuffer, position: number, maxRecords: number, highWatermark: number, positionEpoch: number,
+  ): FetchedBatch {
+    const records: ConsumerRecord[] = []
+    let nextOffset = position
+    while (buffer.chunks.length > 0 && records.length < maxRecords) {
+      const head = buffer.chunks[0]
+      const { chunk } = head
+      const count = Math.min(chunk.records.length - head.index, maxRecords - records.length)
+      for (let i = 0; i < count; i++) records.push(chunk.records[head.index + i])
+      head.index += count
+      if (head.index < chunk.records.length) {
+        nextOffset = records[records.length - 1].offset + 1
+        break
+      }
+      buffer.chunks.shift()
+      buffer.bytes -= chunk.bytes
+      nextOffset = chunk.nextOffset
+    }
+    if (buffer.chunks.length === 0 && buffer.outOfRange) {
+      // Queued after the handed-out records; their positions no longer count once reset.
+      queueMicrotask(() => {
+        if (this.#buffers.get(tp) === buffer && this.#config.autoOffsetReset !== 'none') {
+          this.#subscriptions.requestReset(tp, this.#config.autoOffsetReset)
+        }
+      })
+    }
+    this.#schedule()
+    return { topic: tp.topic, partition: tp.partition, epoch: buffer.epoch, positionEpoch, records, nextOffset, highWatermark }
+  }
+
+  /** True when `take` would return something. */
+  hasData(): boolean {
+    for (const [tp, buffer] of this.#buffers) {
+      const state = this.#subscriptions.state(tp)
+      if (!state || state.epoch !== buffer.epoch || state.paused || state.position === null) continue
+      if (buffer.error || buffer.chunks.length > 0) return true
+    }
+    return false
+  }
+
+  /**
+   * Resolves when records are buffered, after `timeoutMs`, or at `wakeup()` (a change of
+   * assignment or positions), whichever is first; callers check `take` again, in a loop.
+   */
+  waitForData(timeoutMs: number): Promise<void> {
+    this.#schedule()
+    if (this.hasData() || this.#closed) return Promise.resolve()
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        this.#waiters.delete(done)
+        resolve()
+      }
+      const timer = setTimeout(done, timeoutMs)
+      this.#waiters.add(done)
+    })
+  }
+
+  /** Ends every `waitForData` now. */
+  wakeup(): void {
+    for (const waiter of [...this.#waiters]) waiter()
+  }
+
+  /** Aborts fetches in flight and drops every buffer. */
+  close(): void {
+    this.#closed = true
+    this.#unsubscribe()
+    clearTimeout(this.#retryTimer)
+    for (const controller of this.#inFlight.values()) controller.abort()
+    this.#inFlight.clear()
+    this.#buffers.clear()
+    this.wakeup()
+  }
+}

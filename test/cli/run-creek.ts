@@ -1,0 +1,24 @@
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+
+export interface CreekRun {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const BIN = join(process.cwd(), 'bin', 'creek.js')
+
+/** Runs `node bin/creek.js ...args` with `input` on stdin; resolves when it exits. */
+export function runCreek(args: readonly string[], input = ''): Promise<CreekRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.stdin.end(input)
+  })
+}

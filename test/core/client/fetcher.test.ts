@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Broker } from '../../../core/broker/broker.ts'
+import { ClusterMetadata } from '../../../core/client/cluster-metadata.ts'
+import { resolveConsumerConfig } from '../../../core/client/consumer-config.ts'
+import { Fetcher } from '../../../core/client/fetcher.ts'
+import { InProcessTransport } from '../../../core/client/in-process-transport.ts'
+import { SubscriptionState } from '../../../core/client/subscription-state.ts'
+import { silentLogger } from '../../../core/logger.ts'
+import { encodeRecordBatchSync } from '../../../core/protocol/record-batch.ts'
+import { openBroker } from './consumer-helpers.ts'
+
+describe('Fetcher', () => {
+  let broker: Broker
+  let fetcher: Fetcher | undefined
+  afterEach(async () => {
+    fetcher?.close()
+    await broker?.close()
+  })
+
+  it('prefetches up to the per-partition bound and hands out every record once, in order', async () => {
+    broker = await openBroker()
+    await broker.logs.createTopic('t', { partitions: 1 })
+    const log = broker.logs.log('t', 0)!
+    const value = Buffer.alloc(100, 0x61)
+    for (let b = 0; b < 50; b++) log.append(encodeRecordBatchSync({ records: Array.from({ length: 100 }, () => ({ value, timestamp: 0 })) }))
+    const transport = new InProcessTransport(broker)
+    const metadata = new ClusterMetadata(transport)
+    await metadata.ensureTopics(['t'])
+    const subscriptions = new SubscriptionState()
+    const tp = { topic: 't', partition: 0 }
+    subscriptions.assign([tp])
+    subscriptions.seek(tp, 0)
+    const config = resolveConsumerConfig({ maxPartitionFetchBytes: 16_384, maxBufferedBytesPerPartition: 40_000, fetchMaxWaitMs: 10 })
+    fetcher = new Fetcher({ transport, metadata, subscriptions, config, logger: silentLogger })
+    await fetcher.waitForData(2000)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const buffered = fetcher.bufferedBytes(tp)
+    expect(buffered).toBeGreaterThanOrEqual(40_000)
+    expect(buffered).toBeLessThan(40_000 + 16_384)
+    let expected = 0
+    while (expected < 5000) {
+      const taken = fetcher.take(300)
+      if (taken === undefined) {
+        await fetcher.waitForData(1000)
+        continue
+      }
+      if ('error' in taken) throw taken.error
+      for (const record of taken.records) expect(record.offset).toBe(expected++)
+      subscriptions.advance(tp, taken.nextOffset, taken.positionEpoch)
+      expect(fetcher.bufferedBytes(tp)).toBeLessThan(40_000 + 16_384)
+    }
+    expect(subscriptions.state(tp)!.position).toBe(5000)
+  })
+
+  it('drops data fetched before a seek', async () => {
+    broker = await openBroker()
+    await broker.logs.createTopic('t', { partitions: 1 })
+    const log = broker.logs.log('t', 0)!
+    for (let i = 0; i < 10; i++) log.append(encodeRecordBatchSync({ records: [{ value: Buffer.from(`v${i}`), timestamp: 0 }] }))
+    const transport = new InProcessTransport(broker)
+    const metadata = new ClusterMetadata(transport)
+    await metadata.ensureTopics(['t'])
+    const subscriptions = new SubscriptionState()
+    const tp = { topic: 't', partition: 0 }
+    subscriptions.assign([tp])
+    subscriptions.seek(tp, 0)
+    fetcher = new Fetcher({ transport, metadata, subscriptions, config: resolveConsumerConfig({ fetchMaxWaitMs: 10 }), logger: silentLogger })
+    await fetcher.waitForData(2000)
+    subscriptions.seek(tp, 7)
+    expect(fetcher.take(100)).toBeUndefined()
+    let taken = fetcher.take(100)
+    for (let i = 0; taken === undefined && i < 100; i++) {
+      await fetcher.waitForData(100)
+      taken = fetcher.take(100)
+    }
+    expect(taken && 'records' in taken ? taken.records.map((r) => r.value!.toString()) : taken).toEqual(['v7', 'v8', 'v9'])
+  })
+})
