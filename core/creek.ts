@@ -45,6 +45,11 @@ export interface CreekConnectOptions {
   readonly bootstrap: string | readonly string[]
   /** request.timeout.ms for every client's transport (default 30000). */
   readonly requestTimeoutMs?: number
+  /**
+   * socket.connection.setup.timeout.ms for every client's transport (default 10000); short-lived
+   * tools lower it to fail fast when nothing listens.
+   */
+  readonly connectionTimeoutMs?: number
   readonly logger?: Logger
 }
 
@@ -118,7 +123,13 @@ export class Creek {
     const logger = options.logger ?? silentLogger
     const connection: Connection = {
       broker: undefined,
-      newTransport: (clientId) => new NetworkTransport({ bootstrap, clientId, requestTimeoutMs: options.requestTimeoutMs, logger }),
+      newTransport: (clientId) => new NetworkTransport({
+        bootstrap,
+        clientId,
+        requestTimeoutMs: options.requestTimeoutMs,
+        connectionTimeoutMs: options.connectionTimeoutMs,
+        logger,
+      }),
     }
     return new Creek(connection, logger)
   }

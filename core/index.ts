@@ -48,6 +48,8 @@ export { ApiVersions, decodeApiVersionsResponse } from './protocol/apis/api-vers
 export type { ApiVersionsRequest, ApiVersionsResponse } from './protocol/apis/api-versions.ts'
 export { Metadata } from './protocol/apis/metadata.ts'
 export type { MetadataRequest, MetadataResponse } from './protocol/apis/metadata.ts'
+export { DescribeCluster, EndpointType } from './protocol/apis/describe-cluster.ts'
+export type { DescribeClusterRequest, DescribeClusterResponse } from './protocol/apis/describe-cluster.ts'
 export { Produce } from './protocol/apis/produce.ts'
 export type { ProduceRequest, ProduceResponse } from './protocol/apis/produce.ts'
 export { Fetch, IsolationLevel } from './protocol/apis/fetch.ts'

@@ -5,9 +5,12 @@
  * `--group` it joins the group, starts at the committed offsets (else the beginning or the end),
  * and commits what it printed when it stops.
  *
- * When it stops: after `--max-messages`, after `--timeout-ms` without a record, or once every
- * partition it reads is at the log end offset it had when the command started. The last rule
- * holds because the command owns the data directory: nothing else can append while it runs.
+ * When it stops: after `--max-messages`, after `--timeout-ms` without a record, on Ctrl-C, or
+ * once every partition it reads is at the log end offset read (ListOffsets) when it started.
+ * That last rule always holds on a data directory (`--data-dir`), which the command owns, so
+ * nothing else can append while it runs. Against a running broker it holds, as kcat's `-e`, when
+ * reading partitions directly from the beginning or an offset; a group member, or a reader that
+ * starts at the end, is waiting for records that others produce.
  * A summary goes to stderr so that stdout holds only records.
  */
 import { once } from 'node:events'
@@ -15,9 +18,9 @@ import type { Command } from 'commander'
 import type { Consumer, Creek, TopicPartition } from '../../core/index.ts'
 import { CliError, parseInteger } from '../cli-error.ts'
 import { type FormattableRecord, compileRecordFormat, defaultRecordFormat } from '../record-format.ts'
-import { type DataDirOptions, withCreek, withDataDir } from '../with-creek.ts'
+import { type ConnectionOptions, type CreekTarget, withConnectionOptions, withCreek } from '../with-creek.ts'
 
-interface ConsumeOptions extends DataDirOptions {
+interface ConsumeOptions extends ConnectionOptions {
   readonly fromBeginning?: boolean
   readonly group?: string
   readonly partition?: string
@@ -33,8 +36,8 @@ interface ConsumeOptions extends DataDirOptions {
 const END_CHECK_MS = 50
 
 export function registerConsume(program: Command): void {
-  withDataDir(program.command('consume <topic>').description('print records of a topic'))
-    .option('-b, --from-beginning', 'start at the earliest offset when there is no committed one')
+  withConnectionOptions(program.command('consume <topic>').description('print records of a topic'))
+    .option('--from-beginning', 'start at the earliest offset when there is no committed one')
     .option('-g, --group <group>', 'consume as a member of this group and commit what was printed')
     .option('-p, --partition <n>', 'read only this partition (not with --group)')
     .option('-o, --offset <offset>', 'start at this offset, or earliest / latest (not with --group)')
@@ -45,7 +48,7 @@ export function registerConsume(program: Command): void {
     .option('--print-offset', 'print partition:offset and a tab first')
     .action((topic: string, options: ConsumeOptions) => {
       const settings = parseSettings(options)
-      return withCreek(options.dataDir, {}, (creek) => consume(creek, topic, settings))
+      return withCreek(options, {}, (creek, target) => consume(creek, topic, settings, stopsAtEnd(settings, target)))
     })
 }
 
@@ -86,7 +89,14 @@ function parseSettings(options: ConsumeOptions): Settings {
   }
 }
 
-async function consume(creek: Creek, topic: string, settings: Settings): Promise<void> {
+/** Whether the command stops at the log end offsets read when it started (see the file comment). */
+function stopsAtEnd(settings: Settings, target: CreekTarget): boolean {
+  if (target.kind === 'embedded') return true
+  const startsAtEnd = !settings.fromBeginning && (settings.offset === undefined || settings.offset === 'latest')
+  return settings.group === undefined && !startsAtEnd
+}
+
+async function consume(creek: Creek, topic: string, settings: Settings, stopAtEnd: boolean): Promise<void> {
   // Also fails fast, naming the topic, when it does not exist.
   const ends = new Map((await creek.admin().fetchTopicOffsets(topic)).map((p) => [p.partition, p.latest]))
   if (settings.partition !== undefined && !ends.has(settings.partition)) {
@@ -116,10 +126,14 @@ async function consume(creek: Creek, topic: string, settings: Settings): Promise
     clearTimeout(idleTimer)
     if (settings.timeoutMs > 0) idleTimer = setTimeout(() => void stopOnce(), settings.timeoutMs)
   }
-  const endCheck = setInterval(() => {
+  let checking = false
+  const endCheck = !stopAtEnd ? undefined : setInterval(() => {
+    // position() may ask the broker: one check at a time.
+    if (checking) return
+    checking = true
     void atEnd(consumer, ends, next).then((done) => {
       if (done) void stopOnce()
-    }, () => undefined)
+    }, () => undefined).finally(() => (checking = false))
   }, END_CHECK_MS)
   // Ctrl-C ends the command cleanly: the group is left and what was printed is committed.
   const onSigint = (): void => void stopOnce()

@@ -7,9 +7,9 @@ import type { Command } from 'commander'
 import type { Admin, GroupDescription, ResetTarget } from '../../core/index.ts'
 import { CliError, parseInteger } from '../cli-error.ts'
 import { fields, table } from '../table.ts'
-import { type DataDirOptions, withCreek, withDataDir } from '../with-creek.ts'
+import { type ConnectionOptions, withConnectionOptions, withCreek } from '../with-creek.ts'
 
-interface ResetOptions extends DataDirOptions {
+interface ResetOptions extends ConnectionOptions {
   readonly topic: string
   readonly toEarliest?: boolean
   readonly toLatest?: boolean
@@ -22,8 +22,8 @@ interface ResetOptions extends DataDirOptions {
 export function registerGroups(program: Command): void {
   const groups = program.command('groups').description('list, describe, delete consumer groups and reset their offsets')
 
-  withDataDir(groups.command('list').description('list groups with their state'))
-    .action((options: DataDirOptions) => withCreek(options.dataDir, {}, async (creek) => {
+  withConnectionOptions(groups.command('list').description('list groups with their state'))
+    .action((options: ConnectionOptions) => withCreek(options, {}, async (creek) => {
       const listed = await creek.admin().listGroups()
       if (listed.length === 0) {
         process.stderr.write('No groups.\n')
@@ -32,18 +32,18 @@ export function registerGroups(program: Command): void {
       process.stdout.write(table(['GROUP', 'STATE', 'PROTOCOL-TYPE'], listed.map((g) => [g.groupId, g.state || undefined, g.protocolType || undefined])))
     }))
 
-  withDataDir(groups.command('describe <group>').description('members, assignments, committed offsets and lag of a group'))
-    .action((groupId: string, options: DataDirOptions) => withCreek(options.dataDir, {}, async (creek) => {
+  withConnectionOptions(groups.command('describe <group>').description('members, assignments, committed offsets and lag of a group'))
+    .action((groupId: string, options: ConnectionOptions) => withCreek(options, {}, async (creek) => {
       process.stdout.write(await describeGroup(creek.admin(), groupId))
     }))
 
-  withDataDir(groups.command('delete <group>').description('delete an empty group and its committed offsets'))
-    .action((groupId: string, options: DataDirOptions) => withCreek(options.dataDir, {}, async (creek) => {
+  withConnectionOptions(groups.command('delete <group>').description('delete an empty group and its committed offsets'))
+    .action((groupId: string, options: ConnectionOptions) => withCreek(options, {}, async (creek) => {
       await creek.admin().deleteGroups([groupId])
       process.stdout.write(`Deleted group ${groupId}.\n`)
     }))
 
-  withDataDir(groups.command('reset-offsets <group>').description('move a group\'s committed offsets (dry run unless --execute)'))
+  withConnectionOptions(groups.command('reset-offsets <group>').description('move a group\'s committed offsets (dry run unless --execute)'))
     .requiredOption('-t, --topic <topic>', 'topic whose offsets to reset; topic:0,1 for some partitions')
     .option('--to-earliest', 'to the log start offset')
     .option('--to-latest', 'to the log end offset')
@@ -51,16 +51,18 @@ export function registerGroups(program: Command): void {
     .option('--to-datetime <iso>', 'to the first record at or after this time (ISO 8601, e.g. 2024-05-01T12:00:00Z)')
     .option('--shift-by <n>', 'by n from the committed offset (negative moves back)')
     .option('--execute', 'commit the new offsets (without it nothing changes)')
-    .action((groupId: string, options: ResetOptions) => withCreek(options.dataDir, {}, async (creek) => {
+    .action((groupId: string, options: ResetOptions) => {
       const to = resetTarget(options)
       const { topic, partitions } = parseTopicPartitions(options.topic)
-      const resets = await creek.admin().resetGroupOffsets(groupId, topic, { to, partitions, dryRun: !options.execute })
-      process.stdout.write(table(
-        ['GROUP', 'TOPIC', 'PARTITION', 'PREVIOUS-OFFSET', 'NEW-OFFSET'],
-        resets.map((r) => [groupId, r.topic, r.partition, r.previousOffset < 0 ? undefined : r.previousOffset, r.newOffset]),
-      ))
-      process.stderr.write(options.execute ? 'Offsets committed.\n' : 'Dry run: nothing was committed. Add --execute to apply these offsets.\n')
-    }))
+      return withCreek(options, {}, async (creek) => {
+        const resets = await creek.admin().resetGroupOffsets(groupId, topic, { to, partitions, dryRun: !options.execute })
+        process.stdout.write(table(
+          ['GROUP', 'TOPIC', 'PARTITION', 'PREVIOUS-OFFSET', 'NEW-OFFSET'],
+          resets.map((r) => [groupId, r.topic, r.partition, r.previousOffset < 0 ? undefined : r.previousOffset, r.newOffset]),
+        ))
+        process.stderr.write(options.execute ? 'Offsets committed.\n' : 'Dry run: nothing was committed. Add --execute to apply these offsets.\n')
+      })
+    })
 }
 
 async function describeGroup(admin: Admin, groupId: string): Promise<string> {

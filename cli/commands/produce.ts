@@ -11,9 +11,9 @@ import { createInterface } from 'node:readline'
 import type { Command } from 'commander'
 import type { ProducerMessage, RecordMetadata } from '../../core/index.ts'
 import { CliError, parseInteger, parseKeyValues } from '../cli-error.ts'
-import { type DataDirOptions, withCreek, withDataDir } from '../with-creek.ts'
+import { type ConnectionOptions, withConnectionOptions, withCreek } from '../with-creek.ts'
 
-interface ProduceOptions extends DataDirOptions {
+interface ProduceOptions extends ConnectionOptions {
   readonly keySeparator?: string
   readonly headers?: string
   readonly partition?: string
@@ -23,7 +23,7 @@ interface ProduceOptions extends DataDirOptions {
 const CHUNK = 500
 
 export function registerProduce(program: Command): void {
-  withDataDir(program.command('produce <topic>').description('write stdin lines to a topic, one record per line'))
+  withConnectionOptions(program.command('produce <topic>').description('write stdin lines to a topic, one record per line'))
     .option('-K, --key-separator <sep>', 'split each line into key and value at the first <sep>')
     .option('-H, --headers <k=v,...>', 'headers added to every record')
     .option('-p, --partition <n>', 'write every record to this partition')
@@ -33,7 +33,7 @@ export function registerProduce(program: Command): void {
       const headers = Object.entries(parseKeyValues('--headers', options.headers ? options.headers.split(',') : []))
         .map(([key, value]) => ({ key, value }))
       const partition = options.partition === undefined ? undefined : parseInteger('--partition', options.partition, 0)
-      return withCreek(options.dataDir, { create: true }, async (creek) => {
+      return withCreek(options, { create: true }, async (creek) => {
         const started = performance.now()
         const producer = creek.producer({ clientId: 'creek-cli-producer', lingerMs: 5 })
         const sends: Promise<RecordMetadata[]>[] = []

@@ -9,6 +9,7 @@ import { createPartitionsHandler } from './handlers/create-partitions.ts'
 import { createTopicsHandler } from './handlers/create-topics.ts'
 import { deleteRecordsHandler } from './handlers/delete-records.ts'
 import { deleteTopicsHandler } from './handlers/delete-topics.ts'
+import { describeClusterHandler } from './handlers/describe-cluster.ts'
 import { describeConfigsHandler } from './handlers/describe-configs.ts'
 import { incrementalAlterConfigsHandler } from './handlers/incremental-alter-configs.ts'
 import { deleteGroupsHandler } from './handlers/delete-groups.ts'
@@ -28,8 +29,10 @@ import { syncGroupHandler } from './handlers/sync-group.ts'
 
 export const HANDLERS: readonly Handler<any>[] = [
   apiVersionsHandler,
-  // Data path: Metadata, Produce, Fetch, ListOffsets.
+  // Data path: Metadata (with DescribeCluster, which carries what Metadata v11+ dropped), Produce, Fetch,
+  // ListOffsets.
   metadataHandler,
+  describeClusterHandler,
   produceHandler,
   fetchHandler,
   listOffsetsHandler,

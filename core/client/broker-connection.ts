@@ -17,6 +17,7 @@ import type { Logger } from '../logger.ts'
 import type { ApiDescriptor, RequestOf, ResponseOf } from '../protocol/api-descriptor.ts'
 import { ApiVersions, decodeApiVersionsResponse } from '../protocol/apis/api-versions.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
+import { FrameReader } from '../protocol/frame-reader.ts'
 import { decodeResponseHeader, encodeRequest, responseHeaderVersion } from '../protocol/headers.ts'
 import { Reader } from '../protocol/reader.ts'
 import { compileCodec } from '../protocol/schema-codec.ts'
@@ -49,8 +50,6 @@ interface Queued {
 /** The version ranges a broker advertised, by API key. */
 export type BrokerVersions = ReadonlyMap<number, { readonly min: number; readonly max: number }>
 
-const EMPTY = Buffer.alloc(0)
-
 export class BrokerConnection {
   readonly host: string
   readonly port: number
@@ -60,7 +59,7 @@ export class BrokerConnection {
   #correlationId = 0
   readonly #inFlight: InFlight[] = []
   readonly #queue: Queued[] = []
-  #pending: Buffer = EMPTY
+  readonly #frames: FrameReader
   #failure: CoreError | undefined
   #closed = false
 
@@ -68,6 +67,14 @@ export class BrokerConnection {
     this.host = options.host
     this.port = options.port
     this.#options = options
+    const max = options.maxResponseBytes ?? 100_000_000
+    this.#frames = new FrameReader({
+      maxFrameBytes: max,
+      onFrame: (frame) => {
+        if (!this.#failure) this.#onFrame(frame)
+      },
+      onOversize: (size) => this.#fail(new CoreError('CORE_PROTOCOL', `Response frame of ${size} bytes from ${this.host}:${this.port} exceeds ${max}`)),
+    })
   }
 
   /** Connects and negotiates API versions. Rejects with CORE_NETWORK when the broker can't be reached. */
@@ -116,7 +123,7 @@ export class BrokerConnection {
       socket.once('connect', () => {
         clearTimeout(timer)
         this.#socket = socket
-        socket.on('data', (chunk: Buffer) => this.#onData(chunk))
+        socket.on('data', (chunk: Buffer) => this.#frames.push(chunk))
         socket.on('close', () => this.#fail(new CoreError('CORE_NETWORK', `Connection to ${host}:${port} closed`)))
         socket.on('error', (error) => this.#fail(new CoreError('CORE_NETWORK', `Connection to ${host}:${port} failed: ${error.message}`, { cause: error })))
         resolve()
@@ -196,25 +203,6 @@ export class BrokerConnection {
 
   #startQueued(): void {
     while (this.#queue.length > 0 && this.#inFlight.length < this.#options.maxInFlight && !this.#failure) this.#queue.shift()!.start()
-  }
-
-  #onData(chunk: Buffer): void {
-    let buf = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk])
-    let pos = 0
-    const max = this.#options.maxResponseBytes ?? 100_000_000
-    while (buf.length - pos >= 4) {
-      const size = buf.readInt32BE(pos)
-      if (size < 0 || size > max) {
-        this.#fail(new CoreError('CORE_PROTOCOL', `Response frame of ${size} bytes from ${this.host}:${this.port} exceeds ${max}`))
-        return
-      }
-      if (buf.length - pos - 4 < size) break
-      this.#onFrame(buf.subarray(pos + 4, pos + 4 + size))
-      if (this.#failure) return
-      pos += 4 + size
-    }
-    this.#pending = pos === buf.length ? EMPTY : Buffer.from(buf.subarray(pos))
-    buf = EMPTY
   }
 
   #onFrame(frame: Buffer): void {

@@ -25,6 +25,7 @@ import type { Logger } from '../logger.ts'
 import type { ApiDescriptor } from '../protocol/api-descriptor.ts'
 import { ApiVersions } from '../protocol/apis/api-versions.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
+import { FrameReader } from '../protocol/frame-reader.ts'
 import { type RequestHeader, decodeRequestBody, decodeRequestHeader, encodeResponse } from '../protocol/headers.ts'
 import { Reader } from '../protocol/reader.ts'
 
@@ -36,15 +37,13 @@ export interface ConnectionOptions {
   readonly logger: Logger
 }
 
-const EMPTY = Buffer.alloc(0)
-
 export class Connection {
   readonly id: number
   readonly remote: string
   readonly #socket: Socket
   readonly #broker: Broker
   readonly #options: ConnectionOptions
-  #pending: Buffer = EMPTY
+  readonly #frames: FrameReader
   readonly #queue: Buffer[] = []
   #queuedBytes = 0
   #processing = false
@@ -59,8 +58,15 @@ export class Connection {
     this.#broker = broker
     this.#options = options
     this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`
+    this.#frames = new FrameReader({
+      maxFrameBytes: options.maxRequestBytes,
+      onFrame: (frame) => this.#onFrame(frame),
+      onOversize: (size) => this.close(`request frame of ${size} bytes exceeds socket.request.max.bytes (${options.maxRequestBytes})`),
+    })
     socket.setNoDelay(true)
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk))
+    socket.on('data', (chunk: Buffer) => {
+      if (!this.#closing) this.#frames.push(chunk)
+    })
     socket.on('drain', () => this.#maybeResume())
     socket.on('close', () => this.#abort.abort())
     socket.on('error', (error) => options.logger.debug(`Connection ${this.remote} error: ${error.message}`))
@@ -71,27 +77,10 @@ export class Connection {
     return this.#processing || this.#queue.length > 0
   }
 
-  #onData(chunk: Buffer): void {
-    if (this.#closing) return
-    let buf = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk])
-    let pos = 0
-    while (buf.length - pos >= 4) {
-      const size = buf.readInt32BE(pos)
-      if (size < 0 || size > this.#options.maxRequestBytes) {
-        this.close(`request frame of ${size} bytes exceeds socket.request.max.bytes (${this.#options.maxRequestBytes})`)
-        return
-      }
-      if (buf.length - pos - 4 < size) break
-      // Copy the frame out of the socket chunk so that retained views (records) stay valid and
-      // the chunk can be collected.
-      const frame = Buffer.from(buf.subarray(pos + 4, pos + 4 + size))
-      this.#queue.push(frame)
-      this.#queuedBytes += size
-      pos += 4 + size
-    }
-    this.#pending = pos === buf.length ? EMPTY : buf.subarray(pos)
-    if (this.#pending.length > 0 && pos > 0) this.#pending = Buffer.from(this.#pending)
-    if (this.#queuedBytes + this.#pending.length > this.#options.maxQueuedBytes) this.#socket.pause()
+  #onFrame(frame: Buffer): void {
+    this.#queue.push(frame)
+    this.#queuedBytes += frame.length
+    if (this.#queuedBytes + this.#frames.buffered > this.#options.maxQueuedBytes) this.#socket.pause()
     if (!this.#processing) void this.#drainQueue()
   }
 
@@ -189,6 +178,7 @@ export class Connection {
   async shutdown(graceMs: number): Promise<void> {
     this.#closing = true
     this.#queue.length = 0
+    this.#frames.stop()
     this.#socket.pause()
     const timer = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref())
     await Promise.race([this.#idle, timer])

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/temp-dir.ts'
 import { runCreek } from './run-creek.ts'
 
-describe('creek CLI', () => {
+describe('creek CLI on a data directory (--data-dir)', () => {
   it('creates a topic, produces keyed lines, consumes them in a group, and describes the group', { timeout: 60_000 }, async () => {
     const dataDir = join(tempDir('creek-cli-'), 'data')
     const d = ['--data-dir', dataDir]

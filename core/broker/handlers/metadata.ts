@@ -3,53 +3,48 @@
  * this broker (a single replica, leader epoch 0).
  *
  * Which topics: at v0 an empty list means every topic; from v1 null means every topic and an
- * empty list none. A named topic that does not exist is created when the request allows it
- * (`allowAutoTopicCreation`, v4+; always at v0–3) and the broker's `auto.create.topics.enable`
- * does; otherwise it is answered UNKNOWN_TOPIC_OR_PARTITION. An illegal name is answered
- * INVALID_TOPIC_EXCEPTION, and so is a name whose creation would collide with an existing topic
- * ('.' and '_' are interchangeable). A topic named by id alone (v12) is looked up by id and
- * never created (UNKNOWN_TOPIC_ID).
+ * empty list none. Each requested topic is answered once, in request order:
+ * - By name: a topic that does not exist is created when the request allows it
+ *   (`allowAutoTopicCreation`, v4+; always at v0–3) and the broker's `auto.create.topics.enable`
+ *   does; otherwise it is answered UNKNOWN_TOPIC_OR_PARTITION. An illegal name is answered
+ *   INVALID_TOPIC_EXCEPTION, and so is a name whose creation would collide with an existing
+ *   topic ('.' and '_' are interchangeable).
+ * - By id (v12, a non-zero topicId; a name sent with it is ignored, as Kafka does): the topic
+ *   with that id, its name filled in, or UNKNOWN_TOPIC_ID with a null name. Never created.
+ *   Kafka answers only the ids when a request mixes ids and names; Creek answers every entry.
+ * Topic ids are the log manager's (persisted with the topic) and appear from v10. A request
+ * with a topic id or a null name before v12 (v10–11 carry both fields, but Kafka never served
+ * them), or with a topic that has neither, is refused as a whole as Kafka does: INVALID_REQUEST
+ * for every requested topic, and no brokers.
  *
- * Authorized operations (v8+) are reported only when asked; Creek has no ACLs, so every
- * operation a topic or the cluster supports is allowed.
+ * Authorized operations are reported only when asked: topic operations (v8+) for every topic
+ * answered by name or by a known id, cluster operations (v8–10; from v11 DescribeCluster
+ * reports them). See `authorized-operations.ts`.
  */
 import { Metadata, type MetadataRequest, type MetadataResponse } from '../../protocol/apis/metadata.ts'
 import { ErrorCode, toKafkaErrorCode } from '../../protocol/error-codes.ts'
 import { ZERO_UUID } from '../../protocol/writer.ts'
 import type { TopicMetadata } from '../../storage/log-manager.ts'
+import { AuthorizedOperations } from '../authorized-operations.ts'
 import { autoCreateTopic, isValidTopicName, pendingTopic } from '../auto-create-topics.ts'
 import { type BrokerContext, defineHandler } from '../handler.ts'
 
 type TopicResponse = MetadataResponse['topics'][number]
+type RequestTopic = NonNullable<MetadataRequest['topics']>[number]
 
-/** Kafka's "authorized operations not requested" value. */
-const OPERATIONS_NOT_REQUESTED = -2147483648
-
-/** Bits of Kafka's AclOperation codes, for the operations each resource type supports. */
-const AclOperation = {
-  READ: 3, WRITE: 4, CREATE: 5, DELETE: 6, ALTER: 7, DESCRIBE: 8, CLUSTER_ACTION: 9, DESCRIBE_CONFIGS: 10,
-  ALTER_CONFIGS: 11, IDEMPOTENT_WRITE: 12,
-} as const
-const bits = (...operations: number[]): number => operations.reduce((mask, op) => mask | (1 << op), 0)
-const TOPIC_OPERATIONS = bits(
-  AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE, AclOperation.DELETE, AclOperation.ALTER,
-  AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS,
-)
-const CLUSTER_OPERATIONS = bits(
-  AclOperation.CREATE, AclOperation.ALTER, AclOperation.DESCRIBE, AclOperation.CLUSTER_ACTION,
-  AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS, AclOperation.IDEMPOTENT_WRITE,
-)
+/** The first version whose requests may name topics by id. */
+const TOPIC_IDS_IN_REQUESTS = 12
+/** The last version with clusterAuthorizedOperations (DescribeCluster carries it from v11). */
+const LAST_CLUSTER_OPERATIONS = 10
 
 export const metadataHandler = defineHandler(Metadata, async (broker, request, context) => {
   const version = context.apiVersion
-  const refs = requestedTopics(broker, request, version)
-  const autoCreate = (version < 4 || request.allowAutoTopicCreation) && broker.config.autoCreateTopicsEnable
-  const topics = await Promise.all(refs.map((ref) => describeTopic(broker, ref, autoCreate)))
-  for (const topic of topics) {
-    topic.topicAuthorizedOperations = request.includeTopicAuthorizedOperations && topic.errorCode === ErrorCode.NONE
-      ? TOPIC_OPERATIONS
-      : OPERATIONS_NOT_REQUESTED
-  }
+  const all = request.topics === null || (version === 0 && request.topics.length === 0)
+  if (!all && request.topics!.some((topic) => !isWellFormed(topic, version))) return invalidRequest(request.topics!)
+  const refs = all ? everyTopic(broker) : requestedTopics(broker, request.topics!)
+  const autoCreate = !all && (version < 4 || request.allowAutoTopicCreation) && broker.config.autoCreateTopicsEnable
+  const topicOperations = request.includeTopicAuthorizedOperations ? AuthorizedOperations.TOPIC : AuthorizedOperations.NOT_REQUESTED
+  const topics = await Promise.all(refs.map((ref) => describeTopic(broker, ref, autoCreate, topicOperations)))
   const { host, port } = broker.endpoint
   return {
     throttleTimeMs: 0,
@@ -57,48 +52,92 @@ export const metadataHandler = defineHandler(Metadata, async (broker, request, c
     clusterId: broker.clusterId,
     controllerId: broker.nodeId,
     topics,
-    clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : OPERATIONS_NOT_REQUESTED,
+    clusterAuthorizedOperations: version <= LAST_CLUSTER_OPERATIONS && request.includeClusterAuthorizedOperations
+      ? AuthorizedOperations.CLUSTER
+      : AuthorizedOperations.NOT_REQUESTED,
   }
 })
 
+/** Whether a requested topic names it in a way its version allows (Kafka's checks, see above). */
+function isWellFormed(topic: RequestTopic, version: number): boolean {
+  const byId = topic.topicId !== ZERO_UUID
+  if (version < TOPIC_IDS_IN_REQUESTS) return !byId && topic.name !== null
+  return byId || topic.name !== null
+}
+
+/** Kafka's whole-request error answer (`MetadataRequest.getErrorResponse`). */
+function invalidRequest(topics: readonly RequestTopic[]): MetadataResponse {
+  return {
+    throttleTimeMs: 0,
+    brokers: [],
+    clusterId: null,
+    controllerId: -1,
+    topics: topics.map((topic) => ({
+      // Names are not nullable in responses before v12.
+      ...failed(topic.name ?? '', ErrorCode.INVALID_REQUEST), topicId: topic.topicId,
+    })),
+    clusterAuthorizedOperations: AuthorizedOperations.NOT_REQUESTED,
+  }
+}
+
+/** A topic to describe: by name, or by the id the client gave (`name` is null for an unknown id). */
 interface TopicRef {
   readonly name: string | null
-  readonly topicId: string
+  /** Set when the client named the topic by id: it is then never created. */
+  readonly topicId?: string
 }
 
-/** The topics to describe, in request order without repeats. */
-function requestedTopics(broker: BrokerContext, request: MetadataRequest, version: number): TopicRef[] {
-  const all = request.topics === null || (version === 0 && request.topics.length === 0)
-  if (all) return broker.logs.topics().map((topic) => ({ name: topic.name, topicId: topic.topicId }))
-  const seen = new Set<string>()
-  return request.topics!.filter((topic) => {
-    const key = topic.name ?? `id:${topic.topicId}`
-    if (seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
+function everyTopic(broker: BrokerContext): TopicRef[] {
+  return broker.logs.topics().map((topic) => ({ name: topic.name }))
 }
 
-async function describeTopic(broker: BrokerContext, ref: TopicRef, autoCreate: boolean): Promise<TopicResponse> {
-  // v12 may name a topic by id alone; no auto-creation then.
-  if (ref.name === null) {
-    const topic = broker.logs.topics().find((candidate) => candidate.topicId === ref.topicId)
-    return topic ? describe(broker, topic) : { ...failed(null, ErrorCode.UNKNOWN_TOPIC_ID), topicId: ref.topicId }
+/** The requested topics in request order, each once (an id and the name of its topic count as one). */
+function requestedTopics(broker: BrokerContext, requested: readonly RequestTopic[]): TopicRef[] {
+  const byId = requested.some((topic) => topic.topicId !== ZERO_UUID)
+    ? new Map(broker.logs.topics().map((topic) => [topic.topicId, topic]))
+    : undefined
+  const refs = new Map<string, TopicRef>()
+  for (const topic of requested) {
+    if (topic.topicId !== ZERO_UUID) {
+      const name = byId!.get(topic.topicId)?.name ?? null
+      const key = name === null ? `id:${topic.topicId}` : `name:${name}`
+      if (!refs.has(key)) refs.set(key, { name, topicId: topic.topicId })
+    } else {
+      const key = `name:${topic.name!}`
+      if (!refs.has(key)) refs.set(key, { name: topic.name! })
+    }
   }
-  const name = ref.name
-  if (!isValidTopicName(name)) return failed(name, ErrorCode.INVALID_TOPIC_EXCEPTION)
+  return [...refs.values()]
+}
+
+async function describeTopic(broker: BrokerContext, ref: TopicRef, autoCreate: boolean, topicOperations: number): Promise<TopicResponse> {
+  const { name, topicId } = ref
+  if (topicId === undefined && !isValidTopicName(name)) {
+    return { ...failed(name, ErrorCode.INVALID_TOPIC_EXCEPTION), topicAuthorizedOperations: topicOperations }
+  }
   try {
-    let topic: TopicMetadata | undefined = await pendingTopic(broker, name) ?? broker.logs.topic(name)
-    if (topic === undefined && autoCreate) topic = await autoCreateTopic(broker, name)
-    if (topic === undefined) return failed(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-    return describe(broker, topic)
+    if (topicId !== undefined) {
+      // Its name was looked up by id; the id check guards against another topic of that name in between.
+      const topic = name === null ? undefined : await settledTopic(broker, name)
+      if (topic?.topicId === topicId) return describe(broker, topic, topicOperations)
+      return { ...failed(null, ErrorCode.UNKNOWN_TOPIC_ID), topicId }
+    }
+    let topic = await settledTopic(broker, name!)
+    if (topic === undefined && autoCreate) topic = await autoCreateTopic(broker, name!)
+    if (topic === undefined) return { ...failed(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION), topicAuthorizedOperations: topicOperations }
+    return describe(broker, topic, topicOperations)
   } catch (error) {
     broker.logger.warn(`Metadata for topic ${name} failed: ${(error as Error).message}`, { topic: name })
-    return failed(name, toKafkaErrorCode(error))
+    return { ...failed(name, toKafkaErrorCode(error)), topicId: topicId ?? ZERO_UUID, topicAuthorizedOperations: topicOperations }
   }
 }
 
-function describe(broker: BrokerContext, topic: TopicMetadata): TopicResponse {
+/** The topic named `name`, once its auto-creation (if one is under way) has finished. */
+async function settledTopic(broker: BrokerContext, name: string): Promise<TopicMetadata | undefined> {
+  return pendingTopic(broker, name) ?? broker.logs.topic(name)
+}
+
+function describe(broker: BrokerContext, topic: TopicMetadata, topicOperations: number): TopicResponse {
   const partitions: TopicResponse['partitions'] = []
   for (let index = 0; index < topic.partitions; index++) {
     partitions.push({
@@ -117,10 +156,12 @@ function describe(broker: BrokerContext, topic: TopicMetadata): TopicResponse {
     topicId: topic.topicId,
     isInternal: topic.internal,
     partitions,
-    topicAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
+    topicAuthorizedOperations: topicOperations,
   }
 }
 
 function failed(name: string | null, errorCode: number): TopicResponse {
-  return { errorCode, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: OPERATIONS_NOT_REQUESTED }
+  return {
+    errorCode, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: AuthorizedOperations.NOT_REQUESTED,
+  }
 }

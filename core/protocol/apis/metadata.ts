@@ -9,8 +9,8 @@
  * - v10 topic ids (UUIDs); v11 drops clusterAuthorizedOperations (moved to DescribeCluster);
  *   v12 topics may be requested by id alone (name null).
  *
- * Creek advertises 0–9: v10+ needs the handler to serve real topic ids and v11+ pairs with
- * DescribeCluster (see NOTES.md §9); raise the range when the broker serves both.
+ * Creek advertises every valid version, 0–12: the broker serves real topic ids (persisted with
+ * each topic) and, for v11+, DescribeCluster, where cluster authorized operations moved.
  */
 import { defineApi } from '../api-descriptor.ts'
 import { type MessageType, message, t } from '../schema.ts'
@@ -86,5 +86,5 @@ export type MetadataResponse = MessageType<typeof MetadataResponseSchema>
 export const Metadata = defineApi({
   request: MetadataRequestSchema,
   response: MetadataResponseSchema,
-  advertisedVersions: '0-9',
+  advertisedVersions: '0-12',
 })

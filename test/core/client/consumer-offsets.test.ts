@@ -89,6 +89,21 @@ describe('consumer offsets', () => {
 
   it('a position deleted by retention gets OFFSET_OUT_OF_RANGE and is reset to the log start', async () => {
     broker = await openBroker()
+    await broker.logs.createTopic('t', { partitions: 1, configs: { 'retention.ms': 60_000 } })
+    for (let i = 0; i < 5; i++) await produce(broker, 't', 0, [`r${i}`])
+    const consumer = track(consumerOf(broker, { groupId: 'retention', autoOffsetReset: 'earliest' }))
+    await consumer.commitOffsets([{ topic: 't', partition: 0, offset: 1 }])
+    // Two minutes later, retention deletes every segment (the active one is rolled first).
+    expect(broker.logs.runRetention(Date.now() + 120_000)).toBeGreaterThan(0)
+    expect(broker.logs.log('t', 0)!.logStartOffset).toBe(5)
+    await produce(broker, 't', 0, ['r5', 'r6'])
+    await consumer.subscribe({ topics: ['t'] })
+    const seen = await consume(consumer, 2)
+    expect(seen).toEqual(['r5', 'r6'])
+  })
+
+  it('DeleteRecords below the position while consuming: the consumer resets to the new log start', async () => {
+    broker = await openBroker()
     await broker.logs.createTopic('t', { partitions: 1 })
     for (let i = 0; i < 5; i++) await produce(broker, 't', 0, [`r${i}`])
     const consumer = track(consumerOf(broker, { autoOffsetReset: 'earliest' }))

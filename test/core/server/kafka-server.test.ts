@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { Broker } from '../../../core/broker/broker.ts'
 import { ApiVersions } from '../../../core/protocol/apis/api-versions.ts'
+import { DescribeCluster, EndpointType } from '../../../core/protocol/apis/describe-cluster.ts'
+import { Metadata } from '../../../core/protocol/apis/metadata.ts'
 import { ErrorCode } from '../../../core/protocol/error-codes.ts'
 import { decodeResponse, encodeRequest } from '../../../core/protocol/headers.ts'
 import { Reader } from '../../../core/protocol/reader.ts'
@@ -61,6 +63,27 @@ describe('KafkaServer', () => {
     expect(decoded.body.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION)
     expect(decoded.body.apiKeys.length).toBeGreaterThan(0)
     expect(c.closed).toBe(false)
+  })
+
+  it('serves Metadata v12 by topic id and DescribeCluster v1 over a socket (flexible headers both ways)', async () => {
+    const { broker, client, address } = await start()
+    const created = await broker.logs.createTopic('ids', { partitions: 2 })
+    const c = await client()
+    c.send(encodeRequest(Metadata, 12, 1, 'test-client', {
+      topics: [{ topicId: created.topicId, name: null }], allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false,
+    }))
+    c.send(encodeRequest(DescribeCluster, 1, 2, 'test-client', { includeClusterAuthorizedOperations: false, endpointType: EndpointType.BROKER }))
+    const [metadata, cluster] = await c.waitFrames(2)
+    const m = decodeResponse(Metadata, 12, new Reader(metadata))
+    expect(m.correlationId).toBe(1)
+    expect(m.body.topics.map((t) => [t.errorCode, t.name, t.topicId, t.partitions.length])).toEqual([[0, 'ids', created.topicId, 2]])
+    const d = decodeResponse(DescribeCluster, 1, new Reader(cluster))
+    expect(d.correlationId).toBe(2)
+    expect(d.body).toMatchObject({
+      errorCode: 0, clusterId: broker.clusterId, controllerId: broker.nodeId,
+      brokers: [{ brokerId: broker.nodeId, host: '127.0.0.1', port: address.port, rack: null }],
+    })
   })
 
   it('handles partial and pipelined frames, answering in request order', async () => {

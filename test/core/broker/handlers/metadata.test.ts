@@ -4,6 +4,16 @@ import { ErrorCode } from '../../../../core/protocol/error-codes.ts'
 import { createDefault } from '../../../../core/protocol/schema.ts'
 import { ZERO_UUID } from '../../../../core/protocol/writer.ts'
 import { ctx, openBroker } from './data-path-helpers.ts'
+import { call, openBroker as openRestartableBroker, restart } from './topic-admin-helpers.ts'
+
+const MISSING_ID = '6ba7b810-9dad-11d1-80b4-00c04fd430c8'
+const NOT_REQUESTED = -2147483648
+// READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS (Kafka's AclOperation bits)
+const TOPIC_OPERATIONS = 0b1101_1111_1000
+// CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE
+const CLUSTER_OPERATIONS = 0b1_1111_1010_0000
+
+const byId = (...topicIds: string[]): MetadataRequest['topics'] => topicIds.map((topicId) => ({ topicId, name: null }))
 
 const request = (topics: string[] | null, overrides: Partial<MetadataRequest> = {}): MetadataRequest => ({
   ...createDefault(MetadataRequestSchema),
@@ -88,28 +98,104 @@ describe('Metadata handler', () => {
     expect(broker.logs.topic('my.topic')).toBeUndefined()
   })
 
-  it('reports authorized operations only when asked (v8+)', async () => {
+  it('reports authorized operations only when asked (v8+), as Kafka without an authorizer: every supported operation', async () => {
     const broker = await openBroker()
     await broker.logs.createTopic('t', { partitions: 1 })
-    const response = await broker.handle(Metadata, request(['t', 'bad name'], {
-      includeClusterAuthorizedOperations: true, includeTopicAuthorizedOperations: true,
-    }), ctx(8))
-    // READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS (Kafka's AclOperation bits)
-    expect(response.topics[0].topicAuthorizedOperations).toBe(0b1101_1111_1000)
-    expect(response.topics[1].topicAuthorizedOperations).toBe(-2147483648)
-    // CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE
-    expect(response.clusterAuthorizedOperations).toBe(0b1_1111_1010_0000)
+    const asked = { includeClusterAuthorizedOperations: true, includeTopicAuthorizedOperations: true }
+    const response = await broker.handle(Metadata, request(['t', 'bad name', 'absent'], { ...asked, allowAutoTopicCreation: false }), ctx(8))
+    // Kafka fills in topic operations for every topic answered by name, failed ones included.
+    expect(response.topics.map((t) => [t.name, t.errorCode, t.topicAuthorizedOperations])).toEqual([
+      ['t', 0, TOPIC_OPERATIONS], ['bad name', 17, TOPIC_OPERATIONS], ['absent', 3, TOPIC_OPERATIONS],
+    ])
+    expect(response.clusterAuthorizedOperations).toBe(CLUSTER_OPERATIONS)
+    const notAsked = await broker.handle(Metadata, request(['t']), ctx(8))
+    expect([notAsked.topics[0].topicAuthorizedOperations, notAsked.clusterAuthorizedOperations]).toEqual([NOT_REQUESTED, NOT_REQUESTED])
+    // From v11 the cluster's operations are DescribeCluster's: an in-process caller's flag is ignored.
+    const v11 = await broker.handle(Metadata, request(['t'], asked), ctx(11))
+    expect([v11.topics[0].topicAuthorizedOperations, v11.clusterAuthorizedOperations]).toEqual([TOPIC_OPERATIONS, NOT_REQUESTED])
   })
 
-  it('v12 requests by topic id: found by id, or UNKNOWN_TOPIC_ID', async () => {
-    const broker = await openBroker()
-    const created = await broker.logs.createTopic('by-id', { partitions: 1 })
-    const missing = '6ba7b810-9dad-11d1-80b4-00c04fd430c8'
-    const response = await broker.handle(Metadata, {
-      ...request(null), topics: [{ topicId: created.topicId, name: null }, { topicId: missing, name: null }],
-    }, ctx(12))
-    expect(response.topics.map((t) => [t.name, t.topicId, t.errorCode])).toEqual([
-      ['by-id', created.topicId, 0], [null, missing, ErrorCode.UNKNOWN_TOPIC_ID],
+  it('v9–v12 through the wire codecs: topic ids from v10, cluster operations up to v10', async () => {
+    const broker = await openRestartableBroker()
+    await call(broker, Metadata, 12, request(['orders'])) // auto-created: the id comes from the creation
+    const orders = broker.logs.topic('orders')!
+    expect(orders.topicId).not.toBe(ZERO_UUID)
+    for (const version of [9, 10, 11, 12]) {
+      const response = await call(broker, Metadata, version, request(['orders', 'bad name'], {
+        includeClusterAuthorizedOperations: true, includeTopicAuthorizedOperations: true,
+      }))
+      expect(response.topics.map((t) => [t.name, t.topicId, t.errorCode]), `v${version}`).toEqual([
+        ['orders', version >= 10 ? orders.topicId : ZERO_UUID, 0], ['bad name', ZERO_UUID, 17],
+      ])
+      expect(response.topics[0].partitions).toHaveLength(1)
+      expect(response.topics[0].topicAuthorizedOperations, `v${version}`).toBe(TOPIC_OPERATIONS)
+      expect(response.clusterAuthorizedOperations, `v${version}`).toBe(version <= 10 ? CLUSTER_OPERATIONS : NOT_REQUESTED)
+      expect([response.controllerId, response.clusterId]).toEqual([broker.nodeId, broker.clusterId])
+    }
+    const all = await call(broker, Metadata, 12, request(null))
+    expect(all.topics.map((t) => [t.name, t.topicId])).toEqual(broker.logs.topics().map((t) => [t.name, t.topicId]))
+    expect(all.topics.every((t) => t.topicId !== ZERO_UUID)).toBe(true)
+  })
+
+  it('topic ids are stable across a restart, and v12 finds topics by them', async () => {
+    let broker = await openRestartableBroker()
+    const created = (await call(broker, Metadata, 12, request(['kept']))).topics[0]
+    const offsets = broker.logs.topic('__consumer_offsets')!.topicId
+    broker = await restart(broker)
+    const response = await call(broker, Metadata, 12, { ...request(null), topics: byId(created.topicId, offsets) })
+    expect(response.topics.map((t) => [t.errorCode, t.name, t.topicId, t.isInternal, t.partitions.length])).toEqual([
+      [0, 'kept', created.topicId, false, created.partitions.length], [0, '__consumer_offsets', offsets, true, 1],
     ])
+    expect((await call(broker, Metadata, 10, request(['kept']))).topics[0].topicId).toBe(created.topicId)
+  })
+
+  it('v12 by id: the name filled in, UNKNOWN_TOPIC_ID with a null name, never created; an id and its name count once', async () => {
+    const broker = await openRestartableBroker()
+    const created = await broker.logs.createTopic('by-id', { partitions: 2 })
+    const response = await call(broker, Metadata, 12, {
+      ...request(null),
+      topics: [
+        { topicId: created.topicId, name: null },
+        { topicId: MISSING_ID, name: null },
+        { topicId: MISSING_ID, name: null },
+        { topicId: created.topicId, name: 'ignored' }, // a name sent with an id is ignored, as Kafka does
+        { topicId: ZERO_UUID, name: 'by-id' },
+        { topicId: ZERO_UUID, name: 'by-name' }, // answered too (Kafka answers only the ids in a mixed request)
+      ],
+      includeTopicAuthorizedOperations: true,
+    })
+    expect(response.topics.map((t) => [t.name, t.topicId, t.errorCode, t.partitions.length, t.topicAuthorizedOperations])).toEqual([
+      ['by-id', created.topicId, 0, 2, TOPIC_OPERATIONS],
+      [null, MISSING_ID, ErrorCode.UNKNOWN_TOPIC_ID, 0, NOT_REQUESTED],
+      ['by-name', broker.logs.topic('by-name')!.topicId, 0, 1, TOPIC_OPERATIONS],
+    ])
+    expect(broker.logs.topics().map((t) => t.name)).toEqual(['__consumer_offsets', 'by-id', 'by-name'])
+    // A deleted topic's id is unknown, even once a topic of the same name exists again.
+    await broker.logs.deleteTopic('by-id')
+    await broker.logs.createTopic('by-id', { partitions: 1 })
+    const again = await call(broker, Metadata, 12, { ...request(null), topics: byId(created.topicId) })
+    expect(again.topics).toEqual([{
+      errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: created.topicId, isInternal: false, partitions: [], topicAuthorizedOperations: NOT_REQUESTED,
+    }])
+  })
+
+  it('refuses topic ids before v12, and topics with neither id nor name, as Kafka does: INVALID_REQUEST for the whole request', async () => {
+    const broker = await openRestartableBroker()
+    const created = await broker.logs.createTopic('t', { partitions: 1 })
+    const answer = (topics: [string, string][]) => ({
+      throttleTimeMs: 0, brokers: [], clusterId: null, controllerId: -1, clusterAuthorizedOperations: NOT_REQUESTED,
+      topics: topics.map(([name, topicId]) => ({
+        errorCode: ErrorCode.INVALID_REQUEST, name, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: NOT_REQUESTED,
+      })),
+    })
+    for (const version of [10, 11]) {
+      const withId = await call(broker, Metadata, version, { ...request(null), topics: [{ topicId: ZERO_UUID, name: 't' }, { topicId: created.topicId, name: 't' }] })
+      expect(withId, `v${version}`).toEqual(answer([['t', ZERO_UUID], ['t', created.topicId]]))
+      const nullName = await call(broker, Metadata, version, { ...request(null), topics: byId(created.topicId) })
+      expect(nullName, `v${version}`).toEqual(answer([['', created.topicId]]))
+    }
+    const neither = await call(broker, Metadata, 12, { ...request(null), topics: [{ topicId: ZERO_UUID, name: null }, { topicId: ZERO_UUID, name: 't' }] })
+    expect(neither).toEqual(answer([['', ZERO_UUID], ['t', ZERO_UUID]]))
+    expect(broker.logs.topics().map((t) => t.name)).toEqual(['__consumer_offsets', 't'])
   })
 })

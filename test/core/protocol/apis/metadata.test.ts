@@ -76,6 +76,35 @@ describe('Metadata golden bytes', () => {
   })
 })
 
+describe('Metadata topic ids and the versions that carry them', () => {
+  const unknownId = (): MetadataResponse => ({
+    throttleTimeMs: 0, brokers: [{ nodeId: 1, host: 'h', port: 9092, rack: null }], clusterId: 'c', controllerId: 1,
+    topics: [{ errorCode: 100, name: null, topicId: TOPIC_ID, isInternal: false, partitions: [], topicAuthorizedOperations: -2147483648 }],
+    clusterAuthorizedOperations: -2147483648,
+  })
+  const head = '00000000 02 00000001 02 68 00002384 00 00  02 63  00000001'
+  const id = TOPIC_ID.replaceAll('-', '')
+
+  it('advertises every valid version, 0–12', () => {
+    expect(Metadata.advertisedVersions).toEqual({ min: 0, max: 12 })
+  })
+
+  it('v12 response: a topic unknown by id has a null name and carries the id', () => {
+    expect(encodeMessage(MetadataResponseSchema, 12, unknownId()).toString('hex'))
+      .toBe(hex(`${head}  02  0064 00 ${id} 00 01 80000000 00  00`).toString('hex'))
+    expect(() => encodeMessage(MetadataResponseSchema, 11, unknownId())).toThrow(/name: null is not allowed in version 11/)
+  })
+
+  it('v10 ends with cluster authorized operations; v11 drops them (DescribeCluster carries them)', () => {
+    const named = { ...unknownId(), topics: [{ ...unknownId().topics[0], errorCode: 0, name: 'a' }] }
+    const topic = `02  0000 02 61 ${id} 00 01 80000000 00`
+    expect(encodeMessage(MetadataResponseSchema, 10, named).toString('hex')).toBe(hex(`${head}  ${topic}  80000000 00`).toString('hex'))
+    expect(encodeMessage(MetadataResponseSchema, 11, named).toString('hex')).toBe(hex(`${head}  ${topic}  00`).toString('hex'))
+    expect(encodeMessage(MetadataRequestSchema, 11, { ...request(['a']), includeClusterAuthorizedOperations: true }).toString('hex'))
+      .toBe(hex(`02 ${'00'.repeat(16)} 02 61 00  01 00 00`).toString('hex'))
+  })
+})
+
 describe('Metadata round trips', () => {
   it('every valid version of request and response', () => {
     expect(expectRoundTripAllVersions(MetadataRequestSchema, (v) => ({

@@ -1,0 +1,131 @@
+/**
+ * Network benchmark over loopback with 100-byte records: Creek's producer (acks=1) and consumer
+ * against a Creek broker served by `listen()`, and kafkajs 2.2.4 doing the same against the same
+ * broker in the same run; records/s for both and the ratios.
+ *
+ * Targets (issue 4): Creek's producer >= 1 M records/s, consumer >= 2 M records/s, and at least
+ * 5x kafkajs on both.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs'
+import { Creek } from '../core/index.ts'
+import { fmt, report } from './_report.ts'
+
+const root = mkdtempSync(join(process.env.CREEK_BENCH_DIR ?? tmpdir(), 'creek-bench-net-'))
+const RECORDS = Number(process.env.CREEK_BENCH_RECORDS ?? 1_000_000)
+const KAFKAJS_RECORDS = Math.min(RECORDS, Number(process.env.CREEK_BENCH_KAFKAJS_RECORDS ?? 200_000))
+const PARTITIONS = 6
+const VALUE = Buffer.alloc(100, 0x61)
+
+async function creekProduce(bootstrap: string, topic: string): Promise<number> {
+  const client = Creek.connect({ bootstrap })
+  const producer = client.producer({ acks: 1, lingerMs: 5, batchSize: 128 * 1024 })
+  const messages = Array.from({ length: 1000 }, () => ({ value: VALUE }))
+  const inFlight = new Set<Promise<unknown>>()
+  const start = performance.now()
+  for (let sent = 0; sent < RECORDS; sent += messages.length) {
+    const p = producer.send({ topic, messages })
+    inFlight.add(p)
+    void p.finally(() => inFlight.delete(p))
+    if (inFlight.size >= 16) await Promise.race(inFlight)
+  }
+  await producer.flush()
+  const rps = RECORDS / ((performance.now() - start) / 1000)
+  await client.close()
+  return rps
+}
+
+async function creekConsume(bootstrap: string, topic: string, expected: number): Promise<number> {
+  const client = Creek.connect({ bootstrap })
+  const consumer = client.consumer({ groupId: `creek-${topic}`, autoOffsetReset: 'earliest', maxPartitionFetchBytes: 4 * 1024 * 1024 })
+  await consumer.subscribe({ topics: [topic] })
+  let consumed = 0
+  let done!: () => void
+  const all = new Promise<void>((resolve) => (done = resolve))
+  let start = 0
+  void consumer.run({
+    eachBatch: async ({ batch }) => {
+      if (start === 0) start = performance.now()
+      consumed += batch.messages.length
+      if (consumed >= expected) done()
+    },
+  })
+  await all
+  const rps = consumed / ((performance.now() - start) / 1000)
+  await client.close()
+  return rps
+}
+
+async function kafkajsProduce(bootstrap: string, topic: string): Promise<number> {
+  const kafka = new Kafka({ clientId: 'bench', brokers: [bootstrap], logLevel: logLevel.NOTHING })
+  const producer = kafka.producer({ allowAutoTopicCreation: true })
+  await producer.connect()
+  const messages = Array.from({ length: 1000 }, () => ({ value: VALUE }))
+  const inFlight = new Set<Promise<unknown>>()
+  const start = performance.now()
+  for (let sent = 0; sent < KAFKAJS_RECORDS; sent += messages.length) {
+    const p = producer.send({ topic, acks: 1, compression: CompressionTypes.None, messages })
+    inFlight.add(p)
+    void p.finally(() => inFlight.delete(p))
+    if (inFlight.size >= 16) await Promise.race(inFlight)
+  }
+  await Promise.all(inFlight)
+  const rps = KAFKAJS_RECORDS / ((performance.now() - start) / 1000)
+  await producer.disconnect()
+  return rps
+}
+
+async function kafkajsConsume(bootstrap: string, topic: string, expected: number): Promise<number> {
+  const kafka = new Kafka({ clientId: 'bench', brokers: [bootstrap], logLevel: logLevel.NOTHING })
+  const consumer = kafka.consumer({ groupId: `kafkajs-${topic}`, maxBytesPerPartition: 4 * 1024 * 1024 })
+  await consumer.connect()
+  await consumer.subscribe({ topic, fromBeginning: true })
+  let consumed = 0
+  let start = 0
+  let done!: () => void
+  const all = new Promise<void>((resolve) => (done = resolve))
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      if (start === 0) start = performance.now()
+      consumed += batch.messages.length
+      if (consumed >= expected) done()
+    },
+  })
+  await all
+  const rps = consumed / ((performance.now() - start) / 1000)
+  await consumer.disconnect()
+  return rps
+}
+
+const creek = await Creek.open({ dataDir: join(root, 'broker'), config: { 'offsets.topic.num.partitions': 1, 'group.initial.rebalance.delay.ms': 0 } })
+try {
+  const { port } = await creek.listen({ host: '127.0.0.1', port: 0 })
+  const bootstrap = `127.0.0.1:${port}`
+  const admin = creek.admin()
+  await admin.createTopics([
+    { topic: 'creek-net', numPartitions: PARTITIONS },
+    { topic: 'kafkajs-net', numPartitions: PARTITIONS },
+  ])
+  const creekProduceRps = await creekProduce(bootstrap, 'creek-net')
+  const kafkajsProduceRps = await kafkajsProduce(bootstrap, 'kafkajs-net')
+  const creekConsumeRps = await creekConsume(bootstrap, 'creek-net', RECORDS)
+  const kafkajsConsumeRps = await kafkajsConsume(bootstrap, 'kafkajs-net', KAFKAJS_RECORDS)
+  const produceRatio = creekProduceRps / kafkajsProduceRps
+  const consumeRatio = creekConsumeRps / kafkajsConsumeRps
+  console.log(`loopback, 100 B records, ${PARTITIONS} partitions, acks=1 (Creek ${fmt(RECORDS)} records, kafkajs ${fmt(KAFKAJS_RECORDS)})`)
+  console.log(`produce: Creek ${fmt(creekProduceRps)} records/s, kafkajs ${fmt(kafkajsProduceRps)} records/s, ratio ${fmt(produceRatio, 2)}x (targets >= 1,000,000 and >= 5x)`)
+  console.log(`consume: Creek ${fmt(creekConsumeRps)} records/s, kafkajs ${fmt(kafkajsConsumeRps)} records/s, ratio ${fmt(consumeRatio, 2)}x (targets >= 2,000,000 and >= 5x)`)
+  report('net', {
+    creek_produce_rps: creekProduceRps,
+    creek_consume_rps: creekConsumeRps,
+    kafkajs_produce_rps: kafkajsProduceRps,
+    kafkajs_consume_rps: kafkajsConsumeRps,
+    produce_vs_kafkajs: produceRatio,
+    consume_vs_kafkajs: consumeRatio,
+  })
+} finally {
+  await creek.close()
+  rmSync(root, { recursive: true, force: true })
+}
