@@ -1,14 +1,16 @@
 /**
  * Network benchmark over loopback with 100-byte records: Creek's producer (acks=1) and consumer
- * against a Creek broker served by `listen()`, and kafkajs 2.2.4 doing the same against the same
- * broker in the same run; records/s for both and the ratios.
+ * against a Creek broker running as its own process (`creek start`), and kafkajs 2.2.4 doing the
+ * same against the same broker in the same run; records/s for both and the ratios.
  *
  * Targets (issue 4): Creek's producer >= 1 M records/s, consumer >= 2 M records/s, and at least
  * 5x kafkajs on both.
  */
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs'
 import { Creek } from '../core/index.ts'
 import { fmt, report } from './_report.ts'
@@ -99,22 +101,44 @@ async function kafkajsConsume(bootstrap: string, topic: string, expected: number
   return rps
 }
 
-const creek = await Creek.open({ dataDir: join(root, 'broker'), config: { 'offsets.topic.num.partitions': 1, 'group.initial.rebalance.delay.ms': 0 } })
+/** Starts `creek start --port 0` as a child process; resolves with its port and a stop function. */
+async function startBroker(dataDir: string): Promise<{ port: number; stop: () => Promise<void> }> {
+  const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'creek.js')
+  const child = spawn(process.execPath, [bin, 'start', '--data-dir', dataDir, '--port', '0', '--log-level', 'warn',
+    '--config', 'offsets.topic.num.partitions=1', '--config', 'group.initial.rebalance.delay.ms=0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const match = /listening on [^\s:]+:(\d+)/.exec(out)
+      if (match) resolve(Number(match[1]))
+    })
+    child.once('exit', (code) => reject(new Error(`creek start exited with ${code}: ${out}`)))
+  })
+  const stop = () => new Promise<void>((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+  return { port, stop }
+}
+
+const broker = await startBroker(join(root, 'broker'))
 try {
-  const { port } = await creek.listen({ host: '127.0.0.1', port: 0 })
-  const bootstrap = `127.0.0.1:${port}`
-  const admin = creek.admin()
+  const bootstrap = `127.0.0.1:${broker.port}`
+  const setup = Creek.connect({ bootstrap })
+  const admin = setup.admin()
   await admin.createTopics([
     { topic: 'creek-net', numPartitions: PARTITIONS },
     { topic: 'kafkajs-net', numPartitions: PARTITIONS },
   ])
+  await setup.close()
   const creekProduceRps = await creekProduce(bootstrap, 'creek-net')
   const kafkajsProduceRps = await kafkajsProduce(bootstrap, 'kafkajs-net')
   const creekConsumeRps = await creekConsume(bootstrap, 'creek-net', RECORDS)
   const kafkajsConsumeRps = await kafkajsConsume(bootstrap, 'kafkajs-net', KAFKAJS_RECORDS)
   const produceRatio = creekProduceRps / kafkajsProduceRps
   const consumeRatio = creekConsumeRps / kafkajsConsumeRps
-  console.log(`loopback, 100 B records, ${PARTITIONS} partitions, acks=1 (Creek ${fmt(RECORDS)} records, kafkajs ${fmt(KAFKAJS_RECORDS)})`)
+  console.log(`loopback, 100 B records, ${PARTITIONS} partitions, acks=1, broker in its own process (Creek ${fmt(RECORDS)} records, kafkajs ${fmt(KAFKAJS_RECORDS)})`)
   console.log(`produce: Creek ${fmt(creekProduceRps)} records/s, kafkajs ${fmt(kafkajsProduceRps)} records/s, ratio ${fmt(produceRatio, 2)}x (targets >= 1,000,000 and >= 5x)`)
   console.log(`consume: Creek ${fmt(creekConsumeRps)} records/s, kafkajs ${fmt(kafkajsConsumeRps)} records/s, ratio ${fmt(consumeRatio, 2)}x (targets >= 2,000,000 and >= 5x)`)
   report('net', {
@@ -126,6 +150,6 @@ try {
     consume_vs_kafkajs: consumeRatio,
   })
 } finally {
-  await creek.close()
+  await broker.stop()
   rmSync(root, { recursive: true, force: true })
 }
