@@ -55,13 +55,14 @@
  * `replaceSegments` that returns false, stops the pass quietly (files removed, checkpoint
  * unchanged, `completed: false`). At most one pass runs per log at a time.
  */
-import { closeSync, fsync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+import { renameSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { CoreError } from '../errors.ts'
 import { type Logger, silentLogger } from '../logger.ts'
 import { batchIsControl, batchLastOffset, setBatchLogAppendTime, TimestampType } from '../protocol/record-batch-header.ts'
 import { type DecodedRecord, type DecodedRecordBatch, decodeRecordBatch, encodeRecordBatch } from '../protocol/record-batch.ts'
 import { fsyncDirectory, readFileIfExistsSync, writeFileAtomicSync } from './atomic-file.ts'
+import { BufferedOutputFile } from './buffered-output-file.ts'
 import { isCompacted, type LogConfig } from './log-config.ts'
 import { CLEANED_SUFFIX, SWAP_SUFFIX } from './log-loader.ts'
 import { LOG_SUFFIX, type LogSegment, segmentFileStem } from './log-segment.ts'
@@ -118,7 +119,6 @@ export function isCleanable(log: PartitionLog): boolean {
 }
 
 const DEFAULT_MAX_KEYS_PER_PASS = 1_000_000
-const WRITE_BUFFER_BYTES = 1 << 20
 const INT32_MAX = 0x7fffffff
 const OFFSET_INDEX_ENTRY_BYTES = 8
 const TIME_INDEX_ENTRY_BYTES = 12
@@ -318,11 +318,11 @@ export class LogCleaner {
     const stem = join(log.dir, segmentFileStem(sources[0].baseOffset)) + LOG_SUFFIX
     const cleanedPath = stem + CLEANED_SUFFIX
     const swapPath = stem + SWAP_SUFFIX
-    let output: OutputFile | undefined
+    let output: BufferedOutputFile | undefined
     let current = sources[skip]
     let lastKept = -1
     try {
-      output = OutputFile.create(cleanedPath)
+      output = BufferedOutputFile.create(cleanedPath)
       for (let i = skip; i < sources.length; i++) {
         current = sources[i]
         const before = output.size
@@ -368,7 +368,7 @@ export class LogCleaner {
   async #cleanSegment(
     log: PartitionLog,
     segment: LogSegment,
-    output: OutputFile,
+    output: BufferedOutputFile,
     map: ReadonlyMap<string, number>,
     expired: (segment: LogSegment) => boolean,
   ): Promise<SegmentStats> {
@@ -535,80 +535,5 @@ function removeQuietly(path: string): void {
     unlinkSync(path)
   } catch {
     // absent: nothing to remove
-  }
-}
-
-/** A new file written through a 1 MiB buffer, then fsynced. */
-class OutputFile {
-  readonly #path: string
-  #fd: number | undefined
-  readonly #buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES)
-  #buffered = 0
-  /** Bytes handed to the OS. */
-  #written = 0
-
-  private constructor(path: string, fd: number) {
-    this.#path = path
-    this.#fd = fd
-  }
-
-  static create(path: string): OutputFile {
-    try {
-      return new OutputFile(path, openSync(path, 'w'))
-    } catch (cause) {
-      throw new CoreError('CORE_STORAGE_IO', `Cannot create ${path}`, { cause })
-    }
-  }
-
-  /** Bytes written so far, buffered ones included. */
-  get size(): number {
-    return this.#written + this.#buffered
-  }
-
-  write(bytes: Buffer): void {
-    if (bytes.length > this.#buffer.length - this.#buffered) this.#flush()
-    if (bytes.length >= this.#buffer.length) this.#writeOut(bytes)
-    else {
-      bytes.copy(this.#buffer, this.#buffered)
-      this.#buffered += bytes.length
-    }
-  }
-
-  /** Writes what is buffered, fsyncs and closes the file. */
-  async finish(): Promise<void> {
-    this.#flush()
-    const fd = this.#fd as number
-    await new Promise<void>((resolve, reject) => {
-      fsync(fd, (error) => (error ? reject(new CoreError('CORE_STORAGE_IO', `fsync of ${this.#path} failed`, { cause: error })) : resolve()))
-    })
-    this.#fd = undefined
-    closeSync(fd)
-  }
-
-  /** Closes the file without finishing it (the caller removes it). */
-  abandon(): void {
-    if (this.#fd === undefined) return
-    try {
-      closeSync(this.#fd)
-    } catch {
-      // closing is best effort: the file is about to be removed
-    }
-    this.#fd = undefined
-  }
-
-  #flush(): void {
-    if (this.#buffered === 0) return
-    this.#writeOut(this.#buffer.subarray(0, this.#buffered))
-    this.#buffered = 0
-  }
-
-  #writeOut(bytes: Buffer): void {
-    const fd = this.#fd as number
-    try {
-      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, this.#written + done)
-    } catch (cause) {
-      throw new CoreError('CORE_STORAGE_IO', `Cannot write ${bytes.length} bytes to ${this.#path}`, { cause })
-    }
-    this.#written += bytes.length
   }
 }

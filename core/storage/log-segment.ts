@@ -23,6 +23,7 @@ import { closeSync, fdatasync, fstatSync, ftruncateSync, openSync, renameSync, s
 import { join } from 'node:path'
 import { CoreError } from '../errors.ts'
 import { validateBatch } from '../protocol/record-batch-header.ts'
+import type { LogConfig } from './log-config.ts'
 import { BatchScanner, readFully, type ScannedBatch } from './batch-scanner.ts'
 import { OffsetIndex } from './offset-index.ts'
 import { TimeIndex } from './time-index.ts'
@@ -472,4 +473,20 @@ function openFile(path: string, flags: string): number {
   } catch (cause) {
     throw new CoreError('CORE_STORAGE_IO', `Cannot open ${path}`, { cause })
   }
+}
+
+/** The segment settings of a topic config. */
+export function segmentConfigOf(config: LogConfig): SegmentConfig {
+  return { indexIntervalBytes: config.indexIntervalBytes, maxIndexSize: config.segmentIndexBytes }
+}
+
+/** Drops whole batches whose base offset is at or past `maxOffset`. */
+export function trimToOffset(records: Buffer, maxOffset: number): Buffer {
+  let pos = 0
+  while (pos + 12 <= records.length) {
+    const base = records.readInt32BE(pos) * 0x1_0000_0000 + records.readUInt32BE(pos + 4)
+    if (base >= maxOffset) break
+    pos += 12 + records.readInt32BE(pos + 8)
+  }
+  return pos === records.length ? records : records.subarray(0, pos)
 }

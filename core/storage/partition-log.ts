@@ -32,8 +32,9 @@ import {
 import { decodeRecordBatch } from '../protocol/record-batch.ts'
 import { fsyncDirectory, fsyncDirectorySync } from './atomic-file.ts'
 import { CLEAN_SHUTDOWN_FILE, DELETED_SUFFIX, loadLog, SWAP_SUFFIX, writeCheckpoint } from './log-loader.ts'
+import { GroupCommit } from './group-commit.ts'
 import { DEFAULT_LOG_CONFIG, isDeleteEnabled, type LogConfig } from './log-config.ts'
-import { type AppendedBatch, LOG_SUFFIX, LogSegment, type SegmentConfig, segmentFileStem } from './log-segment.ts'
+import { type AppendedBatch, LOG_SUFFIX, LogSegment, segmentConfigOf, segmentFileStem, trimToOffset } from './log-segment.ts'
 
 export interface PartitionLogOptions {
   readonly config?: LogConfig
@@ -103,8 +104,10 @@ export class PartitionLog {
   /** Segments with writes that are not yet fsynced (includes sealed ones). */
   #dirtySegments = new Set<LogSegment>()
   #dirNeedsSync = false
-  #flushInFlight: Promise<void> | undefined
-  #nextFlush: Promise<void> | undefined
+  readonly #groupCommit = new GroupCommit(
+    () => this.#doFlush(),
+    () => this.#dirtySegments.size > 0 || this.#dirNeedsSync,
+  )
   #failure: CoreError | undefined
   #closed = false
 
@@ -398,22 +401,7 @@ export class PartitionLog {
    */
   flush(): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure)
-    if (this.#dirtySegments.size === 0 && !this.#dirNeedsSync) return this.#flushInFlight ?? Promise.resolve()
-    if (!this.#flushInFlight) {
-      this.#flushInFlight = this.#doFlush().finally(() => {
-        this.#flushInFlight = undefined
-      })
-      return this.#flushInFlight
-    }
-    if (!this.#nextFlush) {
-      this.#nextFlush = this.#flushInFlight
-        .catch(() => undefined)
-        .then(() => {
-          this.#nextFlush = undefined
-          return this.flush()
-        })
-    }
-    return this.#nextFlush
+    return this.#groupCommit.request()
   }
 
   async #doFlush(): Promise<void> {
@@ -570,8 +558,7 @@ export class PartitionLog {
     if (this.#closed) return
     if (!this.#failure) {
       await this.flush()
-      if (this.#flushInFlight) await this.#flushInFlight
-      if (this.#nextFlush) await this.#nextFlush
+      await this.#groupCommit.settle()
     }
     this.#closed = true
     for (const segment of this.#segments) segment.close()
@@ -604,18 +591,3 @@ export class PartitionLog {
 }
 
 const EMPTY = Buffer.alloc(0)
-
-export function segmentConfigOf(config: LogConfig): SegmentConfig {
-  return { indexIntervalBytes: config.indexIntervalBytes, maxIndexSize: config.segmentIndexBytes }
-}
-
-/** Drops whole batches whose base offset is at or past `maxOffset`. */
-function trimToOffset(records: Buffer, maxOffset: number): Buffer {
-  let pos = 0
-  while (pos + 12 <= records.length) {
-    const base = records.readInt32BE(pos) * 0x1_0000_0000 + records.readUInt32BE(pos + 4)
-    if (base >= maxOffset) break
-    pos += 12 + records.readInt32BE(pos + 8)
-  }
-  return pos === records.length ? records : records.subarray(0, pos)
-}

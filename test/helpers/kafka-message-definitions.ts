@@ -48,6 +48,7 @@ function kafkaDefault(json: JsonField): unknown {
   if (value === 'null') return null
   if (value === 'true' || value === 'false') return value === 'true'
   if (typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value)
+  if (typeof value === 'string' && /^0x[0-9a-f]+$/i.test(value)) return Number.parseInt(value, 16)
   return value
 }
 
