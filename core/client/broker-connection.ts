@@ -17,10 +17,10 @@ import type { Logger } from '../logger.ts'
 import type { ApiDescriptor, RequestOf, ResponseOf } from '../protocol/api-descriptor.ts'
 import { ApiVersions, decodeApiVersionsResponse } from '../protocol/apis/api-versions.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
-import { FrameReader } from '../protocol/frame-reader.ts'
-import { decodeResponseHeader, encodeRequest, responseHeaderVersion } from '../protocol/headers.ts'
+import { decodeResponseHeader, encodeRequestChunks, responseHeaderVersion } from '../protocol/headers.ts'
 import { Reader } from '../protocol/reader.ts'
 import { compileCodec } from '../protocol/schema-codec.ts'
+import { FrameReceiver } from './frame-receiver.ts'
 
 export interface BrokerConnectionOptions {
   readonly host: string
@@ -59,7 +59,7 @@ export class BrokerConnection {
   #correlationId = 0
   readonly #inFlight: InFlight[] = []
   readonly #queue: Queued[] = []
-  readonly #frames: FrameReader
+  readonly #frames: FrameReceiver
   #failure: CoreError | undefined
   #closed = false
 
@@ -68,7 +68,7 @@ export class BrokerConnection {
     this.port = options.port
     this.#options = options
     const max = options.maxResponseBytes ?? 100_000_000
-    this.#frames = new FrameReader({
+    this.#frames = new FrameReceiver({
       maxFrameBytes: max,
       onFrame: (frame) => {
         if (!this.#failure) this.#onFrame(frame)
@@ -114,7 +114,12 @@ export class BrokerConnection {
   #connect(): Promise<void> {
     const { host, port, connectionTimeoutMs } = this.#options
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port, noDelay: true })
+      // Responses are read straight into their frames' buffers (see FrameReceiver).
+      const frames = this.#frames
+      const socket = connect({
+        host, port, noDelay: true,
+        onread: { buffer: () => frames.nextBuffer(), callback: (n, buffer) => (frames.received(n, buffer as Buffer), true) },
+      })
       const timer = setTimeout(() => {
         socket.destroy()
         reject(new CoreError('CORE_NETWORK', `Connection to ${host}:${port} timed out after ${connectionTimeoutMs} ms`))
@@ -123,7 +128,6 @@ export class BrokerConnection {
       socket.once('connect', () => {
         clearTimeout(timer)
         this.#socket = socket
-        socket.on('data', (chunk: Buffer) => this.#frames.push(chunk))
         socket.on('close', () => this.#fail(new CoreError('CORE_NETWORK', `Connection to ${host}:${port} closed`)))
         socket.on('error', (error) => this.#fail(new CoreError('CORE_NETWORK', `Connection to ${host}:${port} failed: ${error.message}`, { cause: error })))
         resolve()
@@ -181,16 +185,17 @@ export class BrokerConnection {
       return
     }
     const correlationId = (this.#correlationId = (this.#correlationId + 1) & 0x7fffffff)
-    let frame: Buffer
+    let frame: Buffer[]
     try {
-      frame = encodeRequest(api, version, correlationId, this.#options.clientId, request as never)
+      // Record batches (a produce's) are written as they are, not copied into the frame.
+      frame = encodeRequestChunks(api, version, correlationId, this.#options.clientId, request as never)
     } catch (error) {
       reject(error as Error)
       this.#startQueued()
       return
     }
     if (!api.expectsResponse(request as never)) {
-      this.#socket!.write(frame, (error) => (error ? reject(error) : resolve(undefined)))
+      this.#writeFrame(frame, (error) => (error ? reject(error) : resolve(undefined)))
       return
     }
     const timer = setTimeout(() => {
@@ -198,7 +203,19 @@ export class BrokerConnection {
     }, this.#options.requestTimeoutMs)
     timer.unref()
     this.#inFlight.push({ api, version, correlationId, resolve, reject, timer })
-    this.#socket!.write(frame)
+    this.#writeFrame(frame)
+  }
+
+  /** One frame, one vectored write; `callback` once all of it is written. */
+  #writeFrame(frame: readonly Buffer[], callback?: (error?: Error | null) => void): void {
+    const socket = this.#socket!
+    if (frame.length === 1) {
+      socket.write(frame[0], callback)
+      return
+    }
+    socket.cork()
+    for (let i = 0; i < frame.length; i++) socket.write(frame[i], i === frame.length - 1 ? callback : undefined)
+    socket.uncork()
   }
 
   #startQueued(): void {

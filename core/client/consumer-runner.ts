@@ -88,6 +88,8 @@ export interface RunnerHost<K, V> {
   /** Whether a rebalance waits (the loop must come back to poll). */
   rejoinNeeded(): boolean
   deserialize(record: ConsumerRecord): ConsumerMessage<K, V> | Promise<ConsumerMessage<K, V>>
+  /** True when `deserialize` returns every record as it is (no key or value deserializer). */
+  readonly passesRecordsThrough: boolean
   touch(): void
   commitIfNecessary(): Promise<void>
   pause(tp: TopicPartition): () => void
@@ -162,10 +164,21 @@ export class ConsumerRunner<K, V> {
     return state !== undefined && state.epoch === batch.epoch && !state.paused
   }
 
+  /*
+   * Payload functions are method shorthands over captured variables: they still work when the
+   * handler destructures them, and creating them per batch costs no name-keeping wrapper (the
+   * TypeScript loader keeps function names, which costs a property definition per arrow function).
+   */
+
   #payloadBase(batch: FetchedBatch): { heartbeat(): Promise<void>; pause(): () => void } {
+    const host = this.#host
     return {
-      heartbeat: async () => this.#host.touch(),
-      pause: () => this.#host.pause({ topic: batch.topic, partition: batch.partition }),
+      async heartbeat() {
+        host.touch()
+      },
+      pause() {
+        return host.pause({ topic: batch.topic, partition: batch.partition })
+      },
     }
   }
 
@@ -194,17 +207,19 @@ export class ConsumerRunner<K, V> {
   }
 
   async #runBatch(batch: FetchedBatch): Promise<void> {
-    const { subscriptions } = this.#host
+    const host = this.#host
+    const runner = this
+    const { subscriptions } = host
     let resolved = batch.records[0].offset
-    const resolve = (offset: number): void => {
-      if (offset + 1 <= resolved) return
-      resolved = offset + 1
-      subscriptions.advance(batch, resolved, batch.positionEpoch)
-    }
-    let messages: ConsumerMessage<K, V>[]
+    let messages: readonly ConsumerMessage<K, V>[]
     try {
-      const deserialized = batch.records.map((r) => this.#host.deserialize(r))
-      messages = deserialized.some((m) => m instanceof Promise) ? await Promise.all(deserialized) : (deserialized as ConsumerMessage<K, V>[])
+      if (this.#host.passesRecordsThrough) {
+        // The batch's records array is its own (the fetcher does not keep it).
+        messages = batch.records as readonly ConsumerRecord[] as readonly ConsumerMessage<K, V>[]
+      } else {
+        const deserialized = batch.records.map((r) => this.#host.deserialize(r))
+        messages = deserialized.some((m) => m instanceof Promise) ? await Promise.all(deserialized) : (deserialized as ConsumerMessage<K, V>[])
+      }
       const last = batch.records[batch.records.length - 1].offset
       await this.#options.eachBatch!({
         batch: {
@@ -212,15 +227,33 @@ export class ConsumerRunner<K, V> {
           partition: batch.partition,
           highWatermark: batch.highWatermark,
           messages,
-          isEmpty: () => messages.length === 0,
-          firstOffset: () => messages[0]?.offset ?? null,
-          lastOffset: () => last,
-          offsetLag: () => Math.max(0, batch.highWatermark - 1 - last),
+          isEmpty() {
+            return messages.length === 0
+          },
+          firstOffset() {
+            return messages[0]?.offset ?? null
+          },
+          lastOffset() {
+            return last
+          },
+          offsetLag() {
+            return Math.max(0, batch.highWatermark - 1 - last)
+          },
         },
-        resolveOffset: resolve,
-        commitOffsetsIfNecessary: () => this.#host.commitIfNecessary(),
-        isRunning: () => this.#running,
-        isStale: () => !this.#valid(batch) || this.#host.rejoinNeeded(),
+        resolveOffset(offset: number) {
+          if (offset + 1 <= resolved) return
+          resolved = offset + 1
+          subscriptions.advance(batch, resolved, batch.positionEpoch)
+        },
+        commitOffsetsIfNecessary() {
+          return host.commitIfNecessary()
+        },
+        isRunning() {
+          return runner.#running
+        },
+        isStale() {
+          return !runner.#valid(batch) || host.rejoinNeeded()
+        },
         ...this.#payloadBase(batch),
       })
     } catch (error) {
@@ -235,7 +268,7 @@ export class ConsumerRunner<K, V> {
   }
 
   #succeeded(tp: TopicPartition, offset: number): void {
-    if (this.#failures.key === `${formatTopicPartition(tp)}@${offset}`) this.#failures = { key: '', count: 0 }
+    if (this.#failures.key !== '' && this.#failures.key === `${formatTopicPartition(tp)}@${offset}`) this.#failures = { key: '', count: 0 }
   }
 
   /** The handler failed at `offset`: go back to it and retry after a backoff, or crash after too many failures. */

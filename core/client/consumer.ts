@@ -339,6 +339,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
       poll: () => this.#poll(),
       rejoinNeeded: () => this.#killed || (this.#coordinator?.rejoinNeeded ?? false),
       deserialize: (record) => this.#deserialize(record),
+      passesRecordsThrough: this.#key === undefined && this.#value === undefined,
       touch: () => this.#coordinator?.touch(),
       commitIfNecessary: () => this.#commitIfNecessary(),
       pause: (tp) => {

@@ -63,7 +63,8 @@ export interface FetchError {
 
 interface PartitionBuffer {
   readonly epoch: number
-  readonly chunks: { readonly chunk: RecordChunk; index: number }[]
+  /** Batches not yet wholly handed out, oldest first; records are decoded as they are taken. */
+  readonly chunks: RecordChunk[]
   bytes: number
   fetchOffset: number
   inFlight: boolean
@@ -254,7 +255,7 @@ export class Fetcher {
       }
       if (this.#buffers.get(tp) !== buffer) return
       for (const chunk of decoded.chunks) {
-        buffer.chunks.push({ chunk, index: 0 })
+        buffer.chunks.push(chunk)
         buffer.bytes += chunk.bytes
       }
       buffer.fetchOffset = decoded.nextFetchOffset
@@ -305,23 +306,34 @@ export class Fetcher {
 
   #takeFrom(
     tp: TopicPartition, buffer: PartitionBuffer, position: number, maxRecords: number, highWatermark: number, positionEpoch: number,
-  ): FetchedBatch {
-    const records: ConsumerRecord[] = []
+  ): FetchedBatch | FetchError {
+    // Sized once (records die young; growing the array would copy it several times).
+    let capacity = 0
+    for (let i = 0; i < buffer.chunks.length && capacity < maxRecords; i++) capacity += buffer.chunks[i].remaining
+    const records = new Array<ConsumerRecord>(Math.min(capacity, maxRecords))
+    let count = 0
     let nextOffset = position
-    while (buffer.chunks.length > 0 && records.length < maxRecords) {
-      const head = buffer.chunks[0]
-      const { chunk } = head
-      const count = Math.min(chunk.records.length - head.index, maxRecords - records.length)
-      for (let i = 0; i < count; i++) records.push(chunk.records[head.index + i])
-      head.index += count
-      if (head.index < chunk.records.length) {
-        nextOffset = records[records.length - 1].offset + 1
+    while (buffer.chunks.length > 0 && count < maxRecords) {
+      const chunk = buffer.chunks[0]
+      try {
+        count += chunk.take(maxRecords - count, records, count)
+      } catch (error) {
+        // Records of the batches before are handed out; the error comes next.
+        buffer.error = new CoreError('CORE_CORRUPT_RECORD', `Records of ${formatTopicPartition(tp)} fetched at offset ${nextOffset} cannot be decoded; seek past them to go on`, { cause: error })
+        buffer.chunks.length = 0
+        buffer.bytes = 0
+        if (count === 0) return { topic: tp.topic, partition: tp.partition, error: buffer.error }
+        break
+      }
+      if (!chunk.done) {
+        nextOffset = records[count - 1].offset + 1
         break
       }
       buffer.chunks.shift()
       buffer.bytes -= chunk.bytes
       nextOffset = chunk.nextOffset
     }
+    records.length = count
     if (buffer.chunks.length === 0 && buffer.outOfRange) {
       // Queued after the handed-out records; their positions no longer count once reset.
       queueMicrotask(() => {

@@ -25,21 +25,31 @@ export interface RecordMetadata {
 }
 
 /**
- * The promise of one `send` call. Records resolve their slot; the promise resolves when the
- * last one does, and rejects with the first failure (other records of the same send, in other
- * partitions, may have been written: Kafka reports per record, a send reports once).
+ * The promise of one `send` call. Records report where they were written; the promise resolves
+ * when the last one has, and rejects with the first failure (other records of the same send, in
+ * other partitions, may have been written: Kafka reports per record, a send reports once).
+ *
+ * Until then the positions are kept as numbers, and the `RecordMetadata` objects are built when
+ * the send resolves: they are handed straight to the caller instead of waiting (and surviving
+ * garbage collections) while the send's other batches are in flight.
  */
 export class SendHandle {
-  readonly results: RecordMetadata[]
   readonly promise: Promise<RecordMetadata[]>
+  readonly #count: number
   #remaining: number
+  /** Per record: the topic (when not all the same), partition, offset and timestamp. */
+  #topics: string[] | null = null
+  #topic = ''
+  /** partition, offset, timestamp of record i at 3i, 3i + 1, 3i + 2 (one allocation per send). */
+  readonly #positions: Float64Array
   #resolve!: (results: RecordMetadata[]) => void
   #reject!: (error: unknown) => void
   #settled = false
 
   constructor(count: number) {
-    this.results = new Array<RecordMetadata>(count)
+    this.#count = count
     this.#remaining = count
+    this.#positions = new Float64Array(3 * count)
     this.promise = new Promise((resolve, reject) => {
       this.#resolve = resolve
       this.#reject = reject
@@ -47,8 +57,15 @@ export class SendHandle {
     if (count === 0) this.#finish()
   }
 
-  complete(index: number, metadata: RecordMetadata): void {
-    this.results[index] = metadata
+  /** Record `index` of the send was written at `offset` (−1 with acks = 0). */
+  complete(index: number, topic: string, partition: number, offset: number, timestamp: number): void {
+    if (this.#remaining === this.#count) this.#topic = topic
+    else if (topic !== this.#topic && this.#topics === null) this.#topics = new Array<string>(this.#count).fill(this.#topic)
+    if (this.#topics !== null) this.#topics[index] = topic
+    const positions = this.#positions
+    positions[3 * index] = partition
+    positions[3 * index + 1] = offset
+    positions[3 * index + 2] = timestamp
     if (--this.#remaining === 0) this.#finish()
   }
 
@@ -61,7 +78,18 @@ export class SendHandle {
   #finish(): void {
     if (this.#settled) return
     this.#settled = true
-    this.#resolve(this.results)
+    const results = new Array<RecordMetadata>(this.#count)
+    const topics = this.#topics
+    const positions = this.#positions
+    for (let i = 0; i < results.length; i++) {
+      results[i] = {
+        topic: topics === null ? this.#topic : topics[i],
+        partition: positions[3 * i],
+        offset: positions[3 * i + 1],
+        timestamp: positions[3 * i + 2],
+      }
+    }
+    this.#resolve(results)
   }
 }
 
@@ -202,12 +230,7 @@ export class ProducerBatch {
     const timestamps = this.#timestamps
     const uniform = logAppendTime >= 0 ? logAppendTime : this.#timestamp
     for (let i = 0; i < sends.length; i++) {
-      sends[i].complete(indexes[i], {
-        topic,
-        partition,
-        offset: baseOffset < 0 ? -1 : baseOffset + i,
-        timestamp: timestamps === null || logAppendTime >= 0 ? uniform : timestamps[i],
-      })
+      sends[i].complete(indexes[i], topic, partition, baseOffset < 0 ? -1 : baseOffset + i, timestamps === null || logAppendTime >= 0 ? uniform : timestamps[i])
     }
     this.#finish()
   }

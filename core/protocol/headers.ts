@@ -57,6 +57,12 @@ export function responseHeaderVersion(apiKey: number, apiVersion: number): 0 | 1
   return isFlexibleVersion(apiKey, apiVersion) ? 1 : 0
 }
 
+/**
+ * Byte values (record batches) of at least this size are not copied into frames built by the
+ * `…Chunks` encoders: a frame is then several buffers, written with one vectored write.
+ */
+export const SHARED_VALUE_BYTES = 32 * 1024
+
 /** A whole request frame: size prefix, header (v1 or v2) and body. */
 export function encodeRequest<Req extends MessageSchema<any>>(
   api: ApiDescriptor<Req, MessageSchema<any>>,
@@ -65,13 +71,35 @@ export function encodeRequest<Req extends MessageSchema<any>>(
   clientId: string | null,
   body: MessageType<Req>,
 ): Buffer {
+  return writeRequest(new Writer(), api, apiVersion, correlationId, clientId, body).finish()
+}
+
+/** `encodeRequest` as buffers to write in order, large byte values shared rather than copied. */
+export function encodeRequestChunks<Req extends MessageSchema<any>>(
+  api: ApiDescriptor<Req, MessageSchema<any>>,
+  apiVersion: number,
+  correlationId: number,
+  clientId: string | null,
+  body: MessageType<Req>,
+): Buffer[] {
+  const writer = new Writer(1024, { shareBytesFrom: SHARED_VALUE_BYTES })
+  return writeRequest(writer, api, apiVersion, correlationId, clientId, body).finishChunks()
+}
+
+function writeRequest<Req extends MessageSchema<any>>(
+  writer: Writer,
+  api: ApiDescriptor<Req, MessageSchema<any>>,
+  apiVersion: number,
+  correlationId: number,
+  clientId: string | null,
+  body: MessageType<Req>,
+): Writer {
   const codec = compileCodec(api.request).forVersion(apiVersion)
-  const writer = new Writer()
   const size = writer.reserveInt32()
   writer.int16(api.apiKey).int16(apiVersion).int32(correlationId).nullableString(clientId)
   if (codec.flexible) writer.unsignedVarint(0)
   codec.encode(body, writer)
-  return writer.setInt32(size, writer.length - 4).finish()
+  return writer.setInt32(size, writer.length - 4)
 }
 
 /** Reads a request header (any API, any version) from the start of a frame's payload. */
@@ -115,13 +143,33 @@ export function encodeResponse<Res extends MessageSchema<any>>(
   correlationId: number,
   body: MessageType<Res>,
 ): Buffer {
+  return writeResponse(new Writer(), api, apiVersion, correlationId, body).finish()
+}
+
+/** `encodeResponse` as buffers to write in order, large byte values shared rather than copied. */
+export function encodeResponseChunks<Res extends MessageSchema<any>>(
+  api: ApiDescriptor<MessageSchema<any>, Res>,
+  apiVersion: number,
+  correlationId: number,
+  body: MessageType<Res>,
+): Buffer[] {
+  const writer = new Writer(1024, { shareBytesFrom: SHARED_VALUE_BYTES })
+  return writeResponse(writer, api, apiVersion, correlationId, body).finishChunks()
+}
+
+function writeResponse<Res extends MessageSchema<any>>(
+  writer: Writer,
+  api: ApiDescriptor<MessageSchema<any>, Res>,
+  apiVersion: number,
+  correlationId: number,
+  body: MessageType<Res>,
+): Writer {
   const codec = compileCodec(api.response).forVersion(apiVersion)
-  const writer = new Writer()
   const size = writer.reserveInt32()
   writer.int32(correlationId)
   if (responseHeaderVersion(api.apiKey, apiVersion) === 1) writer.unsignedVarint(0)
   codec.encode(body, writer)
-  return writer.setInt32(size, writer.length - 4).finish()
+  return writer.setInt32(size, writer.length - 4)
 }
 
 /** Reads a response header of the given version. */

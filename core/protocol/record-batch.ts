@@ -20,6 +20,8 @@
  * - Encoding computes the exact size first, allocates once and writes in one pass; the CRC-32C
  *   is computed once over bytes 21..end. A compressed batch compresses the records section,
  *   then writes header and compressed bytes.
+ * - Records are decoded by `RecordReader` (record-batch-reader.ts), which callers that build
+ *   their own record objects (the consumer) use directly.
  * - Decoded keys, values and header values are zero-copy `subarray` views: into the input buffer
  *   for an uncompressed batch (they change if it is reused), into the decompressed section
  *   otherwise. Copy them before reusing the input buffer, or to avoid keeping a large one alive.
@@ -41,14 +43,10 @@ import {
   RECORD_BATCH_HEADER_SIZE, RECORD_COUNT_OFFSET, TIMESTAMP_TYPE_MASK, TRANSACTIONAL_FLAG_MASK, TimestampType,
   readInt64, writeInt64,
 } from './record-batch-header.ts'
-import {
-  type Cursor, cursor, readVarint, readVarlong, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong,
-} from './varint.ts'
+import { type RecordHeader, RecordReader } from './record-batch-reader.ts'
+import { sizeOfUnsignedVarint, sizeOfVarlong, writeUnsignedVarint, writeVarlong } from './varint.ts'
 
-export interface RecordHeader {
-  readonly key: string
-  readonly value: Buffer | null
-}
+export type { RecordHeader } from './record-batch-reader.ts'
 
 export interface ProducerRecord {
   key?: Buffer | null
@@ -123,8 +121,6 @@ export interface DecodeRecordBatchOptions {
 
 const INT32_MAX = 0x7fff_ffff
 const NO_HEADERS: readonly RecordHeader[] = []
-/** attributes, timestampDelta, offsetDelta, keyLength, valueLength, headerCount: ≥ 1 byte each. */
-const MIN_RECORD_BODY = 6
 
 // ---------------------------------------------------------------------------------- encoding
 
@@ -149,8 +145,34 @@ function checkInteger(name: string, value: number, min: number, max: number): vo
   }
 }
 
+/*
+ * Record fields are mostly one- or two-byte varints: these size and write those without a loop
+ * and leave longer ones to varint.ts (same bytes).
+ */
+
+/** Bytes of the zig-zag varint of a 32-bit integer. */
+function varintSize(value: number): number {
+  const zz = ((value << 1) ^ (value >> 31)) >>> 0
+  return zz < 0x80 ? 1 : zz < 0x4000 ? 2 : sizeOfUnsignedVarint(zz)
+}
+
+/** Writes the zig-zag varint of a 32-bit integer at `pos`; returns the position after it. */
+function putVarint(buf: Buffer, pos: number, value: number): number {
+  const zz = ((value << 1) ^ (value >> 31)) >>> 0
+  if (zz < 0x80) {
+    buf[pos] = zz
+    return pos + 1
+  }
+  if (zz < 0x4000) {
+    buf[pos] = (zz & 0x7f) | 0x80
+    buf[pos + 1] = zz >>> 7
+    return pos + 2
+  }
+  return writeUnsignedVarint(buf, pos, zz)
+}
+
 function nullableSize(bytes: Uint8Array | null | undefined): number {
-  return bytes == null ? 1 : sizeOfVarint(bytes.length) + bytes.length
+  return bytes == null ? 1 : varintSize(bytes.length) + bytes.length
 }
 
 function plan(options: EncodeRecordBatchOptions): Plan {
@@ -180,20 +202,20 @@ function plan(options: EncodeRecordBatchOptions): Plan {
       throw invalid(`record ${i} has offset delta ${offsetDelta}; deltas must be increasing integers from 0`)
     }
     previousDelta = offsetDelta
-    let size = 1 + sizeOfVarlong(timestampDelta) + sizeOfVarint(offsetDelta)
-    size += nullableSize(record.key) + nullableSize(record.value)
+    let size = 1 + (timestampDelta >= -0x40000000 && timestampDelta < 0x40000000 ? varintSize(timestampDelta) : sizeOfVarlong(timestampDelta))
+    size += varintSize(offsetDelta) + nullableSize(record.key) + nullableSize(record.value)
     const headers = record.headers ?? NO_HEADERS
     const headerCount = headers.length
-    size += sizeOfVarint(headerCount)
+    size += varintSize(headerCount)
     for (let h = 0; h < headerCount; h++) {
       const header = headers[h]
       if (typeof header.key !== 'string') throw invalid(`record ${i} header ${h} has no string key`)
       const keyBytes = Buffer.byteLength(header.key, 'utf8')
-      size += sizeOfVarint(keyBytes) + keyBytes + nullableSize(header.value)
+      size += varintSize(keyBytes) + keyBytes + nullableSize(header.value)
     }
     if (size > INT32_MAX - 5 - recordsSize) throw invalid(`records exceed ${INT32_MAX} bytes at record ${i}`)
     bodySizes[i] = size
-    recordsSize += sizeOfVarint(size) + size
+    recordsSize += varintSize(size) + size
   }
   const lastOffsetDelta = options.lastOffsetDelta ?? previousDelta
   checkInteger('lastOffsetDelta', lastOffsetDelta, previousDelta, INT32_MAX)
@@ -205,7 +227,7 @@ function writeNullable(buf: Buffer, pos: number, bytes: Uint8Array | null | unde
     buf[pos] = 1 // zig-zag varint of -1
     return pos + 1
   }
-  pos = writeVarint(buf, pos, bytes.length)
+  pos = putVarint(buf, pos, bytes.length)
   buf.set(bytes, pos)
   return pos + bytes.length
 }
@@ -215,18 +237,19 @@ function writeRecords(buf: Buffer, pos: number, options: EncodeRecordBatchOption
   const { records, offsetDeltas } = options
   for (let i = 0; i < records.length; i++) {
     const record = records[i]
-    pos = writeVarint(buf, pos, p.bodySizes[i])
+    pos = putVarint(buf, pos, p.bodySizes[i])
     buf[pos++] = 0 // attributes
-    pos = writeVarlong(buf, pos, (record.timestamp ?? p.now) - p.baseTimestamp)
-    pos = writeVarint(buf, pos, offsetDeltas === undefined ? i : offsetDeltas[i])
+    const timestampDelta = (record.timestamp ?? p.now) - p.baseTimestamp
+    pos = timestampDelta >= -0x40000000 && timestampDelta < 0x40000000 ? putVarint(buf, pos, timestampDelta) : writeVarlong(buf, pos, timestampDelta)
+    pos = putVarint(buf, pos, offsetDeltas === undefined ? i : offsetDeltas[i])
     pos = writeNullable(buf, pos, record.key)
     pos = writeNullable(buf, pos, record.value)
     const headers = record.headers ?? NO_HEADERS
     const headerCount = headers.length
-    pos = writeVarint(buf, pos, headerCount)
+    pos = putVarint(buf, pos, headerCount)
     for (let h = 0; h < headerCount; h++) {
       const header = headers[h]
-      pos = writeVarint(buf, pos, Buffer.byteLength(header.key, 'utf8'))
+      pos = putVarint(buf, pos, Buffer.byteLength(header.key, 'utf8'))
       pos += buf.write(header.key, pos, 'utf8')
       pos = writeNullable(buf, pos, header.value)
     }
@@ -360,78 +383,37 @@ function decodeHeader(buf: Buffer, pos: number, options: DecodeRecordBatchOption
   }
 }
 
-/** Reads a nullable byte field bounded by `recordEnd`; `what` names it in errors. */
-function readNullable(c: Cursor, recordEnd: number, what: string): Buffer | null {
-  const length = readVarint(c)
-  if (length === -1) return null
-  if (length < -1 || length > recordEnd - c.pos) {
-    throw new Error(`${what} length ${length} does not fit the ${recordEnd - c.pos} bytes left in the record`)
+/**
+ * Reads every record into `batch.records` (see `RecordReader` for the error contract). Each
+ * record gets its own headers list, which the caller may change.
+ */
+function collectRecords(batch: DecodedRecordBatch, reader: RecordReader): void {
+  const records = batch.records
+  while (reader.next()) {
+    const { offset, timestamp, key, value, headers, attributes, offsetDelta, timestampDelta } = reader
+    records.push({ offset, timestamp, key, value, headers: headers.length === 0 ? [] : headers as RecordHeader[], attributes, offsetDelta, timestampDelta })
   }
-  const start = c.pos
-  c.pos += length
-  return (c.buf as Buffer).subarray(start, c.pos)
 }
 
 /**
- * Decodes the records section `data[start..end]` into `batch.records`. Field errors are thrown
- * as plain errors inside the loop and wrapped once, with the record index, by the caller.
+ * Checks the batch at `pos` as `decodeRecordBatch` does (header, CRC) without decoding its
+ * records: `records` stays empty. `openRecords` then reads them one at a time.
  */
-function decodeRecords(batch: DecodedRecordBatch, data: Buffer, start: number, end: number, batchPos: number): void {
-  // Positions in messages are in `data`: the input buffer, or the decompressed records section.
-  const where = batch.compression === 0 ? 'byte' : 'decompressed byte'
-  const { recordCount, baseOffset, baseTimestamp, lastOffsetDelta } = batch
-  if (recordCount > (end - start) / (1 + MIN_RECORD_BODY)) {
-    throw corrupt(`Record count ${recordCount} cannot fit in ${end - start} bytes of records`, batchPos)
-  }
-  const logAppendTime = batch.timestampType === TimestampType.LogAppendTime
-  const records = batch.records
-  const c = cursor(data, start, end)
-  let previousDelta = -1
-  let i = 0
-  try {
-    for (; i < recordCount; i++) {
-      if (c.pos >= end) throw new Error(`the records end after ${i} of ${recordCount} records`)
-      const length = readVarint(c)
-      const recordEnd = c.pos + length
-      if (length < MIN_RECORD_BODY || recordEnd > end) {
-        throw new Error(`length ${length} at ${where} ${c.pos} does not fit the batch (ends at ${end})`)
-      }
-      const attributes = (data[c.pos++] << 24) >> 24
-      const timestampDelta = readVarlong(c)
-      const offsetDelta = readVarint(c)
-      if (offsetDelta <= previousDelta || offsetDelta > lastOffsetDelta) {
-        throw new Error(`offset delta ${offsetDelta} after ${previousDelta} (lastOffsetDelta ${lastOffsetDelta})`)
-      }
-      previousDelta = offsetDelta
-      const key = readNullable(c, recordEnd, 'key')
-      const value = readNullable(c, recordEnd, 'value')
-      const headerCount = readVarint(c)
-      if (headerCount < 0 || headerCount > (recordEnd - c.pos) / 2) {
-        throw new Error(`header count ${headerCount} at ${where} ${c.pos} does not fit the record`)
-      }
-      const headers: RecordHeader[] = []
-      for (let h = 0; h < headerCount; h++) {
-        const keyLength = readVarint(c)
-        if (keyLength < 0 || keyLength > recordEnd - c.pos) {
-          throw new Error(`header ${h} key length ${keyLength} at ${where} ${c.pos} does not fit the record`)
-        }
-        const headerKey = data.toString('utf8', c.pos, c.pos + keyLength)
-        c.pos += keyLength
-        headers.push({ key: headerKey, value: readNullable(c, recordEnd, `header ${h} value`) })
-      }
-      if (c.pos !== recordEnd) {
-        throw new Error(`fields end at ${where} ${c.pos} but the record length says ${recordEnd}`)
-      }
-      const timestamp = logAppendTime ? batch.maxTimestamp : baseTimestamp + timestampDelta
-      const offset = baseOffset + offsetDelta
-      records.push({ offset, timestamp, key, value, headers, attributes, offsetDelta, timestampDelta })
-    }
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    const message = `Record ${i} of ${recordCount}: ${reason} (record batch at byte ${batchPos})`
-    throw new CoreError('CORE_CORRUPT_RECORD', message, { cause: error })
-  }
-  if (c.pos !== end) throw corrupt(`${end - c.pos} bytes after the last of ${recordCount} records`, batchPos)
+export function decodeRecordBatchHeader(buf: Buffer, pos = 0, options: DecodeRecordBatchOptions = {}): DecodedRecordBatch {
+  return decodeHeader(buf, pos, options)
+}
+
+/**
+ * A reader over the records of `batch` (from `decodeRecordBatchHeader`), which lies at `pos` in
+ * `buf`. A compressed section is decompressed first (asynchronously); without a codec the
+ * reader is returned at once.
+ */
+export function openRecords(batch: DecodedRecordBatch, buf: Buffer, pos: number): RecordReader | Promise<RecordReader> {
+  const start = pos + RECORD_BATCH_HEADER_SIZE
+  const end = pos + batch.sizeInBytes
+  if (batch.compression === 0) return new RecordReader(batch, buf, start, end, pos)
+  // decompress returns a Buffer of its own, so views into it stay valid.
+  return decompress(batch.compression, buf.subarray(start, end)).then((section) => new RecordReader(batch, section, 0, section.length, pos))
 }
 
 /** Decodes the batch at `pos` (any codec). See the module comment for the error contract. */
@@ -439,14 +421,7 @@ export async function decodeRecordBatch(
   buf: Buffer, pos = 0, options: DecodeRecordBatchOptions = {},
 ): Promise<DecodedRecordBatch> {
   const batch = decodeHeader(buf, pos, options)
-  const start = pos + RECORD_BATCH_HEADER_SIZE
-  const end = pos + batch.sizeInBytes
-  if (batch.compression === 0) {
-    decodeRecords(batch, buf, start, end, pos)
-  } else {
-    const section = await decompress(batch.compression, buf.subarray(start, end)) // Buffer; views stay valid
-    decodeRecords(batch, section, 0, section.length, pos)
-  }
+  collectRecords(batch, await openRecords(batch, buf, pos))
   return batch
 }
 
@@ -459,7 +434,7 @@ export function decodeRecordBatchSync(
     const message = `Batch at byte ${pos} is compressed (codec ${batch.compression}); use decodeRecordBatch`
     throw new CoreError('CORE_INVALID_ARGUMENT', message)
   }
-  decodeRecords(batch, buf, pos + RECORD_BATCH_HEADER_SIZE, pos + batch.sizeInBytes, pos)
+  collectRecords(batch, new RecordReader(batch, buf, pos + RECORD_BATCH_HEADER_SIZE, pos + batch.sizeInBytes, pos))
   return batch
 }
 

@@ -15,6 +15,12 @@
  *   `CoreError` with code `CORE_INVALID_ARGUMENT`, never a `RangeError`.
  * - `finish()` returns a view of the written bytes, not a copy: reuse the writer only after the
  *   view is no longer needed (or `reset()` it and keep writing into fresh memory via growth).
+ * - Shared large values (`shareBytesFrom`): `raw` (and so BYTES, RECORDS) keeps a value of at
+ *   least that many bytes by reference instead of copying it, and growth starts a new buffer
+ *   instead of copying the old one. `finishChunks()` returns the message as the list of buffers
+ *   to write in order (a vectored socket write: the values are copied once, by the kernel);
+ *   `finish()` still joins them into one buffer. A shared value must not change until the
+ *   chunks are written.
  */
 import { CoreError } from '../errors.ts'
 import { writeUnsignedVarint, writeVarint, writeVarlong } from './varint.ts'
@@ -34,33 +40,78 @@ for (let i = 0; i < 6; i++) {
   HEX_VALUE[97 + i] = 10 + i
 }
 
+export interface WriterOptions {
+  /** Values of at least this many bytes are kept by reference (see the module comment). */
+  readonly shareBytesFrom?: number
+}
+
 export class Writer {
   #buf: Buffer
   #pos = 0
+  readonly #shareFrom: number
+  /** Shared mode: the chunks before the current one (views of earlier buffers, shared values). */
+  #chunks: Buffer[] | null = null
+  /** Indexes in `#chunks` of shared values (never written into by `setInt32`). */
+  #shared: Set<number> | null = null
+  #chunkedLength = 0
+  /** Where the current chunk starts in `#buf`. */
+  #start = 0
 
-  constructor(initialSize = 1024) {
+  constructor(initialSize = 1024, options: WriterOptions = {}) {
     this.#buf = Buffer.allocUnsafe(Math.max(16, initialSize))
+    this.#shareFrom = options.shareBytesFrom ?? Infinity
   }
 
   /** Bytes written so far. */
   get length(): number {
-    return this.#pos
+    return this.#chunkedLength + this.#pos - this.#start
   }
 
   /** Forgets what was written; the next `finish()` starts at byte 0 of fresh or reused memory. */
   reset(): this {
     this.#pos = 0
+    this.#start = 0
+    this.#chunks = null
+    this.#shared = null
+    this.#chunkedLength = 0
     return this
   }
 
-  /** A view (not a copy) of the bytes written so far. */
+  /** A view (not a copy) of the bytes written so far; joined into one buffer if values were shared. */
   finish(): Buffer {
-    return this.#buf.subarray(0, this.#pos)
+    const current = this.#buf.subarray(this.#start, this.#pos)
+    return this.#chunks === null ? current : Buffer.concat([...this.#chunks, current])
+  }
+
+  /** The bytes written so far as buffers to write in order (one unless values were shared). */
+  finishChunks(): Buffer[] {
+    const current = this.#buf.subarray(this.#start, this.#pos)
+    if (this.#chunks === null) return [current]
+    return current.length === 0 ? [...this.#chunks] : [...this.#chunks, current]
+  }
+
+  /** Ends the current chunk (shared mode), so that the next bytes go elsewhere. */
+  #cut(): Buffer[] {
+    const chunks = (this.#chunks ??= [])
+    if (this.#pos > this.#start) {
+      chunks.push(this.#buf.subarray(this.#start, this.#pos))
+      this.#chunkedLength += this.#pos - this.#start
+      this.#start = this.#pos
+    }
+    return chunks
   }
 
   #ensure(bytes: number): void {
     const needed = this.#pos + bytes
     if (needed <= this.#buf.length) return
+    if (this.#shareFrom !== Infinity) {
+      // Written bytes stay where they are, as a chunk; the rest goes into a new buffer.
+      this.#cut()
+      this.#buf = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, bytes))
+      this.#pos = 0
+      this.#start = 0
+      return
+    }
     const grown = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, needed))
     this.#buf.copy(grown, 0, 0, this.#pos)
     this.#buf = grown
@@ -232,6 +283,13 @@ export class Writer {
 
   /** Bytes as they are, without a length. */
   raw(value: Uint8Array): this {
+    if (value.length >= this.#shareFrom) {
+      const chunks = this.#cut()
+      ;(this.#shared ??= new Set()).add(chunks.length)
+      chunks.push(Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength))
+      this.#chunkedLength += value.length
+      return this
+    }
     this.#ensure(value.length)
     this.#buf.set(value, this.#pos)
     this.#pos += value.length
@@ -247,10 +305,23 @@ export class Writer {
 
   /** Overwrites the INT32 at `pos` (a position returned by `reserveInt32`). */
   setInt32(pos: number, value: number): this {
-    if (pos < 0 || pos + 4 > this.#pos) {
-      throw new CoreError('CORE_INVALID_ARGUMENT', `setInt32 at ${pos} is outside the ${this.#pos} bytes written`)
+    if (pos < 0 || pos + 4 > this.length) {
+      throw new CoreError('CORE_INVALID_ARGUMENT', `setInt32 at ${pos} is outside the ${this.length} bytes written`)
     }
-    this.#buf.writeInt32BE(value | 0, pos)
+    // Shared mode: find the chunk that holds `pos` (an INT32 written by `int32` never straddles two).
+    let at = pos
+    if (this.#chunks !== null) {
+      for (let i = 0; i < this.#chunks.length; i++) {
+        const chunk = this.#chunks[i]
+        if (at < chunk.length) {
+          if (this.#shared?.has(i) === true || at + 4 > chunk.length) throw new CoreError('CORE_INVALID_ARGUMENT', `setInt32 at ${pos} is not in bytes the writer wrote`)
+          chunk.writeInt32BE(value | 0, at)
+          return this
+        }
+        at -= chunk.length
+      }
+    }
+    this.#buf.writeInt32BE(value | 0, this.#start + at)
     return this
   }
 }

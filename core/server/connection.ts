@@ -26,7 +26,7 @@ import type { ApiDescriptor } from '../protocol/api-descriptor.ts'
 import { ApiVersions } from '../protocol/apis/api-versions.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { FrameReader } from '../protocol/frame-reader.ts'
-import { type RequestHeader, decodeRequestBody, decodeRequestHeader, encodeResponse } from '../protocol/headers.ts'
+import { type RequestHeader, decodeRequestBody, decodeRequestHeader, encodeResponse, encodeResponseChunks } from '../protocol/headers.ts'
 import { Reader } from '../protocol/reader.ts'
 
 export interface ConnectionOptions {
@@ -146,9 +146,10 @@ export class Connection {
       return
     }
     if (!api.expectsResponse(request as never)) return
-    let bytes: Buffer
+    let bytes: Buffer[]
     try {
-      bytes = encodeResponse(api, header.apiVersion, header.correlationId, response as never)
+      // Record batches (fetched from the log) go to the socket as they are, not copied into the frame.
+      bytes = encodeResponseChunks(api, header.apiVersion, header.correlationId, response as never)
     } catch (error) {
       this.close(`cannot encode ${api.name} v${header.apiVersion} response: ${(error as Error).message}`)
       return
@@ -169,9 +170,20 @@ export class Connection {
     })
   }
 
-  #write(bytes: Buffer): void {
-    if (this.#socket.destroyed) return
-    if (!this.#socket.write(bytes)) this.#socket.pause()
+  /** Writes one response (one or more buffers: one vectored write). */
+  #write(bytes: Buffer | readonly Buffer[]): void {
+    const socket = this.#socket
+    if (socket.destroyed) return
+    let flowing: boolean
+    if (Buffer.isBuffer(bytes)) flowing = socket.write(bytes)
+    else if (bytes.length === 1) flowing = socket.write(bytes[0])
+    else {
+      socket.cork()
+      for (const chunk of bytes) socket.write(chunk)
+      socket.uncork()
+      flowing = !socket.writableNeedDrain
+    }
+    if (!flowing) socket.pause()
   }
 
   /** Stops reading, lets the request in progress finish and its response flush, then ends. */

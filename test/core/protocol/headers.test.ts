@@ -3,10 +3,11 @@ import { CoreError } from '../../../core/errors.ts'
 import { ApiKey } from '../../../core/protocol/api-keys.ts'
 import { ApiVersions } from '../../../core/protocol/apis/api-versions.ts'
 import { Metadata } from '../../../core/protocol/apis/metadata.ts'
+import { Fetch } from '../../../core/protocol/apis/fetch.ts'
 import { Produce } from '../../../core/protocol/apis/produce.ts'
 import {
-  decodeRequestBody, decodeRequestHeader, decodeResponse, decodeResponseHeader, encodeRequest, encodeResponse,
-  requestHeaderVersion, responseHeaderVersion,
+  SHARED_VALUE_BYTES, decodeRequestBody, decodeRequestHeader, decodeResponse, decodeResponseHeader, encodeRequest,
+  encodeRequestChunks, encodeResponse, encodeResponseChunks, requestHeaderVersion, responseHeaderVersion,
 } from '../../../core/protocol/headers.ts'
 import { Reader } from '../../../core/protocol/reader.ts'
 import { createDefault } from '../../../core/protocol/schema.ts'
@@ -108,3 +109,36 @@ describe('response frames', () => {
     expect(() => decodeResponseHeader(new Reader(bytes('00000003 01 05 03 ff')), 1)).toThrow(/Truncated tagged field 5/)
   })
 })
+
+describe('frames as chunks', () => {
+  const small = Buffer.alloc(100, 1)
+  const large = Buffer.alloc(SHARED_VALUE_BYTES + 1, 2)
+
+  it('a Fetch response: the same bytes as encodeResponse, large record sets not copied', () => {
+    const partitions = [partitionOf(0, large), partitionOf(1, small), partitionOf(2, large)]
+    const body = { ...createDefault(Fetch.response), responses: [{ topic: 't', topicId: '00000000-0000-0000-0000-000000000000', partitions }] }
+    for (const version of [4, 11, 12]) {
+      const chunks = encodeResponseChunks(Fetch, version, 9, body)
+      expect(Buffer.concat(chunks)).toEqual(encodeResponse(Fetch, version, 9, body))
+      expect(chunks.filter((c) => c === large)).toHaveLength(2)
+      expect(chunks.includes(small)).toBe(false)
+    }
+  })
+
+  it('a Produce request: the same bytes as encodeRequest', () => {
+    const body = { ...createDefault(Produce.request), acks: 1, timeoutMs: 100, topicData: [{ name: 't', partitionData: [{ index: 0, records: large }, { index: 1, records: small }] }] }
+    for (const version of [3, 9]) {
+      const chunks = encodeRequestChunks(Produce, version, 3, 'client', body)
+      expect(Buffer.concat(chunks)).toEqual(encodeRequest(Produce, version, 3, 'client', body))
+      expect(chunks).toContain(large)
+    }
+  })
+})
+
+function partitionOf(partitionIndex: number, records: Buffer) {
+  return {
+    partitionIndex, errorCode: 0, highWatermark: 10, lastStableOffset: 10, logStartOffset: 0, abortedTransactions: null,
+    preferredReadReplica: -1, records, divergingEpoch: { epoch: -1, endOffset: -1 }, currentLeader: { leaderId: -1, leaderEpoch: -1 },
+    snapshotId: { endOffset: -1, epoch: -1 },
+  }
+}

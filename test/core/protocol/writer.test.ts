@@ -141,4 +141,43 @@ describe('Writer → Reader round trips', () => {
     expect(r.varlong()).toBe(Number.MAX_SAFE_INTEGER)
     expect(r.remaining).toBe(0)
   })
+
+  describe('shared large values', () => {
+    /** The same writes into any writer: growth, large and small byte values, a size patched last. */
+    function writeSample(w: Writer, big: Buffer): Writer {
+      const size = w.reserveInt32()
+      w.int16(7).string('topic')
+      for (let i = 0; i < 40; i++) w.int32(i).compactString(`k${i}`)
+      w.compactNullableBytes(big).int8(1).bytes(Buffer.alloc(10, 3)).nullableBytes(big).int64(42)
+      return w.setInt32(size, w.length - 4)
+    }
+
+    it('keeps values of at least shareBytesFrom by reference and writes the same bytes', () => {
+      const big = Buffer.alloc(5000, 0xab)
+      const plain = writeSample(new Writer(16), big).finish()
+      const shared = writeSample(new Writer(16, { shareBytesFrom: 1000 }), big)
+      const chunks = shared.finishChunks()
+      expect(shared.length).toBe(plain.length)
+      expect(Buffer.concat(chunks)).toEqual(plain)
+      expect(shared.finish()).toEqual(plain)
+      expect(chunks.filter((c) => c === big)).toHaveLength(2)
+      expect(plain.readInt32BE(0)).toBe(plain.length - 4)
+    })
+
+    it('is one chunk when nothing was large enough to share, and starts over after reset()', () => {
+      const w = new Writer(1024, { shareBytesFrom: 1000 })
+      w.int32(1).raw(Buffer.alloc(999))
+      expect(w.finishChunks()).toHaveLength(1)
+      w.reset().raw(Buffer.alloc(1000)).int8(9)
+      expect(w.finishChunks().map((c) => c.length)).toEqual([1000, 1])
+      expect(w.length).toBe(1001)
+    })
+
+    it('refuses to patch an INT32 inside a shared value', () => {
+      const w = new Writer(64, { shareBytesFrom: 8 })
+      w.int32(0).raw(Buffer.alloc(8))
+      expectCode(() => w.setInt32(4, 1), 'CORE_INVALID_ARGUMENT')
+      expectCode(() => w.setInt32(9, 1), 'CORE_INVALID_ARGUMENT')
+    })
+  })
 })
