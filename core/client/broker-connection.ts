@@ -7,6 +7,10 @@
  * order on a Kafka connection, and each is matched to the oldest in-flight request and checked
  * against its correlation id.
  *
+ * Bytes: a request frame is written as one vectored write whose large record batches (a
+ * produce's) are not copied into it; response bytes are read straight into the buffer of the
+ * frame they belong to (`FrameReceiver`), which decoded records then keep views into.
+ *
  * A request that takes longer than `requestTimeoutMs`, a broken frame, or a closed socket fails
  * every in-flight and queued request with a retriable CORE_NETWORK error and closes the
  * connection (as Kafka clients do), so that the caller reconnects.
@@ -114,7 +118,6 @@ export class BrokerConnection {
   #connect(): Promise<void> {
     const { host, port, connectionTimeoutMs } = this.#options
     return new Promise((resolve, reject) => {
-      // Responses are read straight into their frames' buffers (see FrameReceiver).
       const frames = this.#frames
       const socket = connect({
         host, port, noDelay: true,
@@ -173,9 +176,8 @@ export class BrokerConnection {
     if (this.#failure) return Promise.reject(this.#failure)
     if (this.#closed) return Promise.reject(new CoreError('CORE_NETWORK', `Connection to ${this.host}:${this.port} is closed`))
     return new Promise((resolve, reject) => {
-      const start = () => this.#write(api, version, request, resolve, reject)
-      if (this.#inFlight.length < this.#options.maxInFlight) start()
-      else this.#queue.push({ start })
+      if (this.#inFlight.length < this.#options.maxInFlight) this.#write(api, version, request, resolve, reject)
+      else this.#queue.push({ start: () => this.#write(api, version, request, resolve, reject) })
     })
   }
 

@@ -1,8 +1,8 @@
 /**
  * Fetches records ahead of the application (Kafka's Fetcher): one Fetch per leader broker for
  * every assigned, unpaused partition with a position, long-polling with `fetchMaxWaitMs` /
- * `fetchMinBytes`; decoded records wait in a bounded buffer per partition until the consumer
- * takes them.
+ * `fetchMinBytes`; fetched record batches wait in a bounded buffer per partition until the
+ * consumer takes their records.
  *
  * Contracts:
  * - Order: at most one fetch per partition is in flight and its chunks are appended in offset
@@ -11,12 +11,22 @@
  * - Prefetch bound: a partition is not fetched while `maxBufferedBytesPerPartition` bytes of it
  *   are buffered; taking records frees room and triggers the next fetch, so fetching overlaps
  *   with the application's processing without unbounded memory.
+ * - Long polls: a fetch would wait up to `fetchMaxWaitMs` when all its partitions are caught up
+ *   (at their high watermark as of the last response), and meanwhile the broker gets no other
+ *   fetch from this consumer. So such a fetch is held back while the same broker leads a
+ *   partition with records still to fetch whose buffer is full; it goes with that partition's
+ *   next fetch, which follows as soon as the application takes some of its records.
+ * - Decoding: batches are checked (CRC) when a response arrives; their records are decoded only
+ *   as they are taken (see completed-fetch.ts), so buffered records cost bytes, not objects.
  * - Staleness: a buffer belongs to one epoch of its partition's state (SubscriptionState);
  *   a seek, reset, pause or revocation starts a new epoch and the buffer, and any response in
  *   flight for the old one, are dropped.
  * - Errors: OFFSET_OUT_OF_RANGE asks for a reset by `autoOffsetReset` once the buffer is drained
  *   ('none': an error for the application); leader and topic errors refresh metadata and retry
- *   after `retryBackoffMs`; any other partition error is handed to the application.
+ *   after `retryBackoffMs`; any other partition error is handed to the application. Corrupt
+ *   data (CORE_CORRUPT_RECORD) is an error for the application at the position where it starts:
+ *   a batch failing its checks drops the whole response for its partition, a record that
+ *   cannot be decoded comes after the records of the batches before it.
  *
  * Concurrency: single-threaded; every response is checked against the buffer it was sent for.
  */
@@ -114,7 +124,7 @@ export class Fetcher {
   }
 
   #onSubscriptionChange(): void {
-    for (const [tp, buffer] of [...this.#buffers]) {
+    for (const [tp, buffer] of this.#buffers.list()) {
       const state = this.#subscriptions.state(tp)
       if (!state || state.epoch !== buffer.epoch || state.paused) this.#buffers.delete(tp)
     }
@@ -135,17 +145,25 @@ export class Fetcher {
   #sendFetches(): void {
     if (this.#closed) return
     const now = Date.now()
-    const byNode = new Map<number, { tp: TopicPartition; buffer: PartitionBuffer }[]>()
+    const byNode = new Map<number, { tp: TopicPartition; buffer: PartitionBuffer; caughtUp: boolean }[]>()
+    /** Nodes leading a partition with records still to fetch whose buffer is full. */
+    const withBacklog = new Set<number>()
     const unknownLeaders = new Set<string>()
     let nextRetry = Infinity
-    for (const [tp, state] of this.#subscriptions.entries()) {
+    for (const [tp, state] of this.#subscriptions.list()) {
       if (state.position === null || state.paused) continue
       let buffer = this.#buffers.get(tp)
       if (!buffer || buffer.epoch !== state.epoch) {
         buffer = { epoch: state.epoch, chunks: [], bytes: 0, fetchOffset: state.position, inFlight: false, error: null, outOfRange: false, retryAt: 0 }
         this.#buffers.set(tp, buffer)
       }
-      if (buffer.inFlight || buffer.error || buffer.outOfRange || buffer.bytes >= this.#config.maxBufferedBytesPerPartition) continue
+      if (buffer.inFlight || buffer.error || buffer.outOfRange) continue
+      // As of the last response there is nothing past fetchOffset: fetched alone, it would wait.
+      const caughtUp = state.highWatermark >= 0 && buffer.fetchOffset >= state.highWatermark
+      if (buffer.bytes >= this.#config.maxBufferedBytesPerPartition) {
+        if (!caughtUp) withBacklog.add(this.#metadata.leaderFor(tp.topic, tp.partition))
+        continue
+      }
       const leader = this.#metadata.leaderFor(tp.topic, tp.partition)
       if (leader < 0) {
         unknownLeaders.add(tp.topic)
@@ -158,10 +176,16 @@ export class Fetcher {
       }
       if (this.#inFlight.has(leader)) continue
       const list = byNode.get(leader) ?? []
-      list.push({ tp, buffer })
+      list.push({ tp, buffer, caughtUp })
       byNode.set(leader, list)
     }
-    for (const [nodeId, list] of byNode) void this.#fetchFrom(nodeId, list)
+    for (const [nodeId, list] of byNode) {
+      // A fetch of caught-up partitions only long-polls, and meanwhile the node gets no other
+      // fetch: partitions with records still to fetch (their buffers full now) would run dry and
+      // wait up to fetchMaxWaitMs. Those go with the next fetch of such a partition instead.
+      if (withBacklog.has(nodeId) && list.every((entry) => entry.caughtUp)) continue
+      void this.#fetchFrom(nodeId, list)
+    }
     if (unknownLeaders.size > 0) this.#refreshMetadata(unknownLeaders)
     if (nextRetry < Infinity) {
       clearTimeout(this.#retryTimer)
@@ -291,7 +315,7 @@ export class Fetcher {
    * error. Undefined when nothing is buffered.
    */
   take(maxRecords: number): FetchedBatch | FetchError | undefined {
-    const entries = [...this.#buffers]
+    const entries = this.#buffers.list()
     for (let i = 0; i < entries.length; i++) {
       const [tp, buffer] = entries[(this.#cursor + i) % entries.length]
       const state = this.#subscriptions.state(tp)
@@ -348,7 +372,7 @@ export class Fetcher {
 
   /** True when `take` would return something. */
   hasData(): boolean {
-    for (const [tp, buffer] of this.#buffers) {
+    for (const [tp, buffer] of this.#buffers.list()) {
       const state = this.#subscriptions.state(tp)
       if (!state || state.epoch !== buffer.epoch || state.paused || state.position === null) continue
       if (buffer.error || buffer.chunks.length > 0) return true

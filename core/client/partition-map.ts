@@ -23,6 +23,8 @@ export function compareTopicPartitions(a: TopicPartition, b: TopicPartition): nu
 export class PartitionMap<V> {
   readonly #topics = new Map<string, Map<number, V>>()
   #size = 0
+  /** `list()`'s array, until the map changes. */
+  #list: (readonly [TopicPartition, V])[] | null = null
 
   static of<V>(entries: Iterable<readonly [TopicPartition, V]>): PartitionMap<V> {
     const map = new PartitionMap<V>()
@@ -50,6 +52,7 @@ export class PartitionMap<V> {
     }
     if (!partitions.has(tp.partition)) this.#size++
     partitions.set(tp.partition, value)
+    this.#list = null
     return this
   }
 
@@ -58,12 +61,29 @@ export class PartitionMap<V> {
     if (!partitions?.delete(tp.partition)) return false
     if (partitions.size === 0) this.#topics.delete(tp.topic)
     this.#size--
+    this.#list = null
     return true
   }
 
   clear(): void {
     this.#topics.clear()
     this.#size = 0
+    this.#list = null
+  }
+
+  /**
+   * The entries in iteration order, as an array kept until the map changes: for loops that run
+   * on every poll. Do not modify it; changing the map while looping over it is safe.
+   */
+  list(): readonly (readonly [TopicPartition, V])[] {
+    if (this.#list === null) {
+      const list: (readonly [TopicPartition, V])[] = []
+      for (const [topic, partitions] of this.#topics) {
+        for (const [partition, value] of partitions) list.push([{ topic, partition }, value])
+      }
+      this.#list = list
+    }
+    return this.#list
   }
 
   /** Topics with at least one partition in the map. */

@@ -73,9 +73,12 @@ export function defaultPartitioner(options: DefaultPartitionerOptions = {}): Par
   const batchSize = options.batchSize ?? 16_384
   const random = options.random ?? Math.random
   const sticky = new Map<string, { partition: number; bytes: number }>()
+  // Records mostly come in runs for one topic: its state is kept at hand.
+  let lastTopic: string | null = null
+  let last: { partition: number; bytes: number } | undefined
   return (record, numPartitions) => {
     if (record.key !== null) return partitionForKey(record.key, numPartitions)
-    let state = sticky.get(record.topic)
+    let state = record.topic === lastTopic ? last : sticky.get(record.topic)
     if (!state || state.partition >= numPartitions || state.bytes >= batchSize) {
       const previous = state?.partition
       let partition = Math.floor(random() * numPartitions)
@@ -83,6 +86,8 @@ export function defaultPartitioner(options: DefaultPartitionerOptions = {}): Par
       state = { partition, bytes: 0 }
       sticky.set(record.topic, state)
     }
+    lastTopic = record.topic
+    last = state
     state.bytes += record.sizeInBytes
     return state.partition
   }

@@ -42,7 +42,7 @@ export class PositionInitializer {
 
   /** True when some assigned partition has no position yet. */
   get pending(): boolean {
-    for (const [, state] of this.#options.subscriptions.entries()) if (state.position === null) return true
+    for (const [, state] of this.#options.subscriptions.list()) if (state.position === null) return true
     return false
   }
 

@@ -24,24 +24,33 @@ export interface RecordMetadata {
   readonly timestamp: number
 }
 
+/** Where consecutive records of a send were written (see `SendHandle.completeRun`). */
+interface WrittenRun {
+  readonly index: number
+  readonly count: number
+  readonly topic: string
+  readonly partition: number
+  readonly firstOffset: number
+  readonly timestamps: Float64Array | null
+  readonly from: number
+  readonly timestamp: number
+}
+
 /**
  * The promise of one `send` call. Records report where they were written; the promise resolves
  * when the last one has, and rejects with the first failure (other records of the same send, in
  * other partitions, may have been written: Kafka reports per record, a send reports once).
  *
- * Until then the positions are kept as numbers, and the `RecordMetadata` objects are built when
- * the send resolves: they are handed straight to the caller instead of waiting (and surviving
- * garbage collections) while the send's other batches are in flight.
+ * Until then the positions are kept per run of records (one per batch, usually), and the
+ * `RecordMetadata` objects are built when the send resolves: they are handed straight to the
+ * caller instead of waiting (and surviving garbage collections) while the send's other
+ * batches are in flight.
  */
 export class SendHandle {
   readonly promise: Promise<RecordMetadata[]>
   readonly #count: number
   #remaining: number
-  /** Per record: the topic (when not all the same), partition, offset and timestamp. */
-  #topics: string[] | null = null
-  #topic = ''
-  /** partition, offset, timestamp of record i at 3i, 3i + 1, 3i + 2 (one allocation per send). */
-  readonly #positions: Float64Array
+  readonly #runs: WrittenRun[] = []
   #resolve!: (results: RecordMetadata[]) => void
   #reject!: (error: unknown) => void
   #settled = false
@@ -49,7 +58,6 @@ export class SendHandle {
   constructor(count: number) {
     this.#count = count
     this.#remaining = count
-    this.#positions = new Float64Array(3 * count)
     this.promise = new Promise((resolve, reject) => {
       this.#resolve = resolve
       this.#reject = reject
@@ -57,16 +65,19 @@ export class SendHandle {
     if (count === 0) this.#finish()
   }
 
-  /** Record `index` of the send was written at `offset` (−1 with acks = 0). */
-  complete(index: number, topic: string, partition: number, offset: number, timestamp: number): void {
-    if (this.#remaining === this.#count) this.#topic = topic
-    else if (topic !== this.#topic && this.#topics === null) this.#topics = new Array<string>(this.#count).fill(this.#topic)
-    if (this.#topics !== null) this.#topics[index] = topic
-    const positions = this.#positions
-    positions[3 * index] = partition
-    positions[3 * index + 1] = offset
-    positions[3 * index + 2] = timestamp
-    if (--this.#remaining === 0) this.#finish()
+  /**
+   * Records `index` to `index + count - 1` of the send were written, in order, from
+   * `firstOffset` (−1 with acks = 0: every offset −1), with `timestamps[from…]` or, when
+   * `timestamps` is null, `timestamp`.
+   */
+  completeRun(
+    index: number, count: number, topic: string, partition: number, firstOffset: number,
+    timestamps: Float64Array | null, from: number, timestamp: number,
+  ): void {
+    if (this.#settled) return
+    this.#runs.push({ index, count, topic, partition, firstOffset, timestamps, from, timestamp })
+    this.#remaining -= count
+    if (this.#remaining === 0) this.#finish()
   }
 
   fail(error: unknown): void {
@@ -79,14 +90,14 @@ export class SendHandle {
     if (this.#settled) return
     this.#settled = true
     const results = new Array<RecordMetadata>(this.#count)
-    const topics = this.#topics
-    const positions = this.#positions
-    for (let i = 0; i < results.length; i++) {
-      results[i] = {
-        topic: topics === null ? this.#topic : topics[i],
-        partition: positions[3 * i],
-        offset: positions[3 * i + 1],
-        timestamp: positions[3 * i + 2],
+    for (const { index, count, topic, partition, firstOffset, timestamps, from, timestamp } of this.#runs) {
+      for (let i = 0; i < count; i++) {
+        results[index + i] = {
+          topic,
+          partition,
+          offset: firstOffset < 0 ? -1 : firstOffset + i,
+          timestamp: timestamps === null ? timestamp : timestamps[from + i],
+        }
       }
     }
     this.#resolve(results)
@@ -140,13 +151,13 @@ export class ProducerBatch {
   lastError: unknown = undefined
   /**
    * The records while the batch is open. Once encoded they are dropped, keeping only what
-   * completion needs (`#sends`, `#indexes`, `#timestamps`): record objects then die young
-   * instead of surviving garbage collections while the batch is in flight.
+   * completion needs (`#runs`, `#timestamps`): record objects then die young instead of
+   * surviving garbage collections while the batch is in flight.
    */
   #records: PendingRecord[] | null = []
   #count = 0
-  #sends: SendHandle[] | null = null
-  #indexes: Int32Array | null = null
+  /** The batch's records as runs of consecutive records of one send (usually one or two runs). */
+  #runs: { readonly send: SendHandle; readonly index: number; count: number }[] | null = null
   /** Per-record create times, or null when they all equal `#timestamp` (the usual case). */
   #timestamps: Float64Array | null = null
   #timestamp = -1
@@ -199,22 +210,21 @@ export class ProducerBatch {
 
   #compact(records: PendingRecord[]): void {
     const count = records.length
-    const sends = new Array<SendHandle>(count)
-    const indexes = new Int32Array(count)
+    const runs: { readonly send: SendHandle; readonly index: number; count: number }[] = []
+    let run = null as (typeof runs)[number] | null
     const first = records[0].timestamp
     let timestamps: Float64Array | null = null
     for (let i = 0; i < count; i++) {
       const record = records[i]
-      sends[i] = record.send
-      indexes[i] = record.index
+      if (run !== null && run.send === record.send && run.index + run.count === record.index) run.count++
+      else runs.push((run = { send: record.send, index: record.index, count: 1 }))
       if (record.timestamp !== first && timestamps === null) {
         timestamps = new Float64Array(count)
         for (let j = 0; j < i; j++) timestamps[j] = records[j].timestamp
       }
       if (timestamps !== null) timestamps[i] = record.timestamp
     }
-    this.#sends = sends
-    this.#indexes = indexes
+    this.#runs = runs
     this.#timestamps = timestamps
     this.#timestamp = first
     this.#records = null
@@ -224,20 +234,22 @@ export class ProducerBatch {
   complete(baseOffset: number, logAppendTime: number): void {
     if (this.#done) return
     const { topic, partition } = this
-    const sends = this.#sends
-    if (sends === null) throw new Error('ProducerBatch.complete before encode')
-    const indexes = this.#indexes!
-    const timestamps = this.#timestamps
+    const runs = this.#runs
+    if (runs === null) throw new Error('ProducerBatch.complete before encode')
+    // LogAppendTime: every record gets the broker's time.
+    const timestamps = logAppendTime >= 0 ? null : this.#timestamps
     const uniform = logAppendTime >= 0 ? logAppendTime : this.#timestamp
-    for (let i = 0; i < sends.length; i++) {
-      sends[i].complete(indexes[i], topic, partition, baseOffset < 0 ? -1 : baseOffset + i, timestamps === null || logAppendTime >= 0 ? uniform : timestamps[i])
+    let at = 0
+    for (const { send, index, count } of runs) {
+      send.completeRun(index, count, topic, partition, baseOffset < 0 ? -1 : baseOffset + at, timestamps, at, uniform)
+      at += count
     }
     this.#finish()
   }
 
   fail(error: unknown): void {
     if (this.#done) return
-    const sends = this.#sends ?? this.#records!.map((record) => record.send)
+    const sends = this.#runs?.map((run) => run.send) ?? this.#records!.map((record) => record.send)
     let last: SendHandle | null = null
     for (let i = 0; i < sends.length; i++) {
       const send = sends[i]
@@ -257,7 +269,7 @@ export class ProducerBatch {
     this.#done = true
     this.encoded = null
     this.#records = null
-    this.#sends = null
+    this.#runs = null
     const waiters = this.#waiters
     this.#waiters = null
     if (waiters !== null) for (const resolve of waiters) resolve()

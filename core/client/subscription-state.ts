@@ -156,6 +156,11 @@ export class SubscriptionState {
     return this.#assignment.entries()
   }
 
+  /** The assigned partitions and their states, as `PartitionMap.list()` (for per-poll loops). */
+  list(): readonly (readonly [TopicPartition, Readonly<PartitionState>])[] {
+    return this.#assignment.list()
+  }
+
   #require(tp: TopicPartition, action: string): PartitionState {
     const state = this.#assignment.get(tp)
     if (!state) throw new CoreError('CORE_INVALID_ARGUMENT', `Cannot ${action} ${formatTopicPartition(tp)}: it is not assigned to this consumer`)

@@ -15,6 +15,9 @@
  * per KIP-511), an undecodable request, or a handler that throws, closes this connection with
  * one log line. Other connections are unaffected.
  *
+ * Responses are written as one vectored write each; the record batches of a Fetch response go to
+ * the socket as the log returned them, not copied into the frame.
+ *
  * Backpressure and memory: at most `maxQueuedBytes` of unhandled frames are buffered; past that
  * the socket is paused until the queue drains, and reading also pauses while the socket's write
  * buffer is full.
@@ -148,7 +151,6 @@ export class Connection {
     if (!api.expectsResponse(request as never)) return
     let bytes: Buffer[]
     try {
-      // Record batches (fetched from the log) go to the socket as they are, not copied into the frame.
       bytes = encodeResponseChunks(api, header.apiVersion, header.correlationId, response as never)
     } catch (error) {
       this.close(`cannot encode ${api.name} v${header.apiVersion} response: ${(error as Error).message}`)

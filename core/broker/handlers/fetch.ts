@@ -24,6 +24,7 @@ import { ErrorCode, toKafkaErrorCode } from '../../protocol/error-codes.ts'
 import { ATTRIBUTES_OFFSET, COMPRESSION_CODEC_MASK, LOG_OVERHEAD, RECORD_BATCH_HEADER_SIZE, batchSize } from '../../protocol/record-batch-header.ts'
 import { ZERO_UUID } from '../../protocol/writer.ts'
 import type { TopicMetadata } from '../../storage/log-manager.ts'
+import type { PartitionLog } from '../../storage/partition-log.ts'
 import { type TopicPartitionKey, fetchWaitersOf } from '../fetch-waiters.ts'
 import { type BrokerContext, defineHandler } from '../handler.ts'
 
@@ -102,31 +103,35 @@ function readPartition(
 ): PartitionResponse {
   const log = broker.logs.log(topic, p.partition)!
   const readCommitted = isolationLevel === IsolationLevel.ReadCommitted
-  const response = (errorCode: number, records: Buffer): PartitionResponse => ({
-    ...partitionWithoutOffsets(p.partition, errorCode, isolationLevel),
-    highWatermark: log.highWatermark,
-    // No transactions: everything below the high watermark is stable.
-    lastStableOffset: log.highWatermark,
-    logStartOffset: log.logStartOffset,
-    records,
-  })
-  if (p.currentLeaderEpoch > LEADER_EPOCH) return response(ErrorCode.UNKNOWN_LEADER_EPOCH, EMPTY)
-  if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) return response(ErrorCode.OFFSET_OUT_OF_RANGE, EMPTY)
+  if (p.currentLeaderEpoch > LEADER_EPOCH) return answer(log, p.partition, isolationLevel, ErrorCode.UNKNOWN_LEADER_EPOCH, EMPTY)
+  if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) return answer(log, p.partition, isolationLevel, ErrorCode.OFFSET_OUT_OF_RANGE, EMPTY)
   const limit = Math.min(Math.max(0, p.partitionMaxBytes), state.maxBytes - state.bytes)
   const firstData = state.bytes === 0
-  if (!firstData && limit <= 0) return response(ErrorCode.NONE, EMPTY)
+  if (!firstData && limit <= 0) return answer(log, p.partition, isolationLevel, ErrorCode.NONE, EMPTY)
   let records: Buffer
   try {
     // With limit 0 the log still returns the first batch whole (KIP-74).
     records = log.read(p.fetchOffset, Math.max(0, limit), { maxOffset: readCommitted ? log.highWatermark : undefined }).records
   } catch (error) {
     if (!(error instanceof CoreError)) broker.logger.error(`Fetch from ${topic}-${p.partition} failed unexpectedly`, { cause: String(error) })
-    return response(toKafkaErrorCode(error), EMPTY)
+    return answer(log, p.partition, isolationLevel, toKafkaErrorCode(error), EMPTY)
   }
   if (!firstData) records = wholeBatchesWithin(records, limit)
-  if (apiVersion < ZSTD_MIN_FETCH_VERSION && containsCodec(records, ZSTD)) return response(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, EMPTY)
+  if (apiVersion < ZSTD_MIN_FETCH_VERSION && containsCodec(records, ZSTD)) return answer(log, p.partition, isolationLevel, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, EMPTY)
   state.bytes += records.length
-  return response(ErrorCode.NONE, records)
+  return answer(log, p.partition, isolationLevel, ErrorCode.NONE, records)
+}
+
+/** A partition's answer with the log's offsets. */
+function answer(log: PartitionLog, partition: number, isolationLevel: number, errorCode: number, records: Buffer): PartitionResponse {
+  return {
+    ...partitionWithoutOffsets(partition, errorCode, isolationLevel),
+    highWatermark: log.highWatermark,
+    // No transactions: everything below the high watermark is stable.
+    lastStableOffset: log.highWatermark,
+    logStartOffset: log.logStartOffset,
+    records,
+  }
 }
 
 /** A partition answer with the offsets unknown (-1) and no records; reads fill in the rest. */

@@ -75,4 +75,37 @@ describe('Fetcher', () => {
     }
     expect(taken && 'records' in taken ? taken.records.map((r) => r.value!.toString()) : taken).toEqual(['v7', 'v8', 'v9'])
   })
+
+  it('does not let a long poll of a caught-up partition hold back a partition with records to fetch', async () => {
+    broker = await openBroker()
+    await broker.logs.createTopic('t', { partitions: 2 })
+    const value = Buffer.alloc(100, 0x61)
+    broker.logs.log('t', 0)!.append(encodeRecordBatchSync({ records: [{ value, timestamp: 0 }] }))
+    for (let b = 0; b < 40; b++) broker.logs.log('t', 1)!.append(encodeRecordBatchSync({ records: Array.from({ length: 100 }, () => ({ value, timestamp: 0 })) }))
+    const transport = new InProcessTransport(broker)
+    const metadata = new ClusterMetadata(transport)
+    await metadata.ensureTopics(['t'])
+    const subscriptions = new SubscriptionState()
+    const tps = [{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }]
+    subscriptions.assign(tps)
+    for (const tp of tps) subscriptions.seek(tp, 0)
+    // Long polls of 5 s: one holding the node while partition 1 runs dry would show up as seconds.
+    const config = resolveConsumerConfig({ maxPartitionFetchBytes: 16_384, maxBufferedBytesPerPartition: 5000, fetchMaxWaitMs: 5000 })
+    fetcher = new Fetcher({ transport, metadata, subscriptions, config, logger: silentLogger })
+    const started = Date.now()
+    const seen = [0, 0]
+    while (seen[0] + seen[1] < 4001 && Date.now() - started < 3000) {
+      const taken = fetcher.take(50)
+      if (taken === undefined) {
+        await fetcher.waitForData(10_000)
+        continue
+      }
+      if ('error' in taken) throw taken.error
+      seen[taken.partition] += taken.records.length
+      subscriptions.advance(taken, taken.nextOffset, taken.positionEpoch)
+      await new Promise((resolve) => setImmediate(resolve)) // the application processing the records
+    }
+    expect(seen).toEqual([1, 4000])
+    expect(Date.now() - started).toBeLessThan(2500)
+  })
 })
