@@ -1,0 +1,70 @@
+/**
+ * The processor API (Kafka Streams' `org.apache.kafka.streams.processor.api`): what every node
+ * of a topology is at run time, and what `KStream.process()` lets applications write.
+ *
+ * Execution contract (the runtime guarantees it; processors may rely on it):
+ * - One processor instance per node per task, created when the task is created (`init`) and
+ *   closed when the task is closed (`close`); never shared between tasks.
+ * - `process` is called for one record at a time, in order, synchronously: a record and every
+ *   record it leads to downstream (`forward`, depth-first, children in the order they were
+ *   added) are processed before the task's next input record.
+ * - `forward` is synchronous: when it returns, the children have processed the record.
+ * - `recordMetadata()` is the input record being processed (topic, partition, offset); null in
+ *   a punctuation.
+ * - A processor that throws fails that record: the task's processing exception handler decides
+ *   (continue with the next record, or fail the task). It never kills the pipeline silently.
+ */
+import type { RecordHeader } from '../../core/index.ts'
+import type { StateStore } from '../state/api.ts'
+
+/** A record inside a topology: typed key and value, event time, headers. */
+export interface StreamRecord<K, V> {
+  readonly key: K
+  readonly value: V
+  /** Event time, ms since the epoch (from the timestamp extractor for source records). */
+  readonly timestamp: number
+  readonly headers: readonly RecordHeader[]
+}
+
+/** Where the record being processed came from. */
+export interface RecordMetadata {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: number
+}
+
+/** A task: a sub-topology (`subtopology`) instantiated for one partition number. */
+export interface TaskId {
+  readonly subtopology: number
+  readonly partition: number
+}
+
+/** `0_3`: Kafka Streams' task id string (sub-topology, partition), also its state directory name. */
+export function formatTaskId(id: TaskId): string {
+  return `${id.subtopology}_${id.partition}`
+}
+
+export interface ProcessorContext<KForward = never, VForward = never> {
+  readonly applicationId: string
+  readonly taskId: TaskId
+  /** Sends a record to every child, or to the child named `childName`. */
+  forward<K extends KForward, V extends VForward>(record: StreamRecord<K, V>, childName?: string): void
+  /** A store connected to this processor (`process(supplier, ...storeNames)`); STREAMS_INVALID_TOPOLOGY otherwise. */
+  getStateStore<S extends StateStore>(name: string): S
+  /** The input record being processed; null outside of `process` (e.g. in a punctuation). */
+  recordMetadata(): RecordMetadata | null
+  /** The task's stream time: the largest timestamp processed so far (−1 before the first record). */
+  currentStreamTimeMs(): number
+  currentSystemTimeMs(): number
+  /** Asks for a commit of the task as soon as possible (after the current record). */
+  commit(): void
+}
+
+export interface Processor<KIn, VIn, KOut = never, VOut = never> {
+  init?(context: ProcessorContext<KOut, VOut>): void
+  process(record: StreamRecord<KIn, VIn>): void
+  close?(): void
+}
+
+/** Makes a fresh processor for each task; called once per task. */
+export type ProcessorSupplier<KIn, VIn, KOut = never, VOut = never> = () => Processor<KIn, VIn, KOut, VOut>

@@ -1,0 +1,129 @@
+/**
+ * Application options: Kafka Streams' configuration keys in camelCase (`commit.interval.ms` is
+ * `commitIntervalMs`), with Kafka Streams' defaults, validated once by `resolveStreamsConfig`
+ * (a bad value is STREAMS_INVALID_CONFIG naming the option, the value and what is valid).
+ */
+import type { Serde } from '../../serdes/index.ts'
+import { StreamsError } from '../errors.ts'
+
+/** What to do with a record that failed: go on with the next one, or fail the task. */
+export type HandlerResponse = 'continue' | 'fail'
+
+/**
+ * `default.deserialization.exception.handler`, `processing.exception.handler`,
+ * `production.exception.handler`: 'log-and-fail' (default), 'log-and-continue', a dead-letter
+ * topic (the raw record plus `__streams.errors.*` headers), or a function.
+ */
+export type ExceptionHandler<C> =
+  | 'log-and-fail'
+  | 'log-and-continue'
+  | { readonly deadLetterTopic: string }
+  | ((error: Error, context: C) => HandlerResponse | Promise<HandlerResponse>)
+
+export interface FailedRecordContext {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: number
+  readonly key: Buffer | null
+  readonly value: Buffer | null
+  /** The processor node that failed, for processing errors. */
+  readonly processorName?: string
+}
+
+export interface StreamsOptions {
+  /** `application.id`: consumer group id, prefix of internal topics and of the state directory. */
+  readonly applicationId: string
+  /** `state.dir` (default `<os tmpdir>/creek-streams`). */
+  readonly stateDir?: string
+  /** `commit.interval.ms` (default 30000, as Kafka Streams at-least-once). */
+  readonly commitIntervalMs?: number
+  /** `statestore.cache.max.bytes` (default 10 MiB), shared by the caches of one instance. */
+  readonly cacheMaxBytes?: number
+  /** `buffered.records.per.partition` (default 1000): above it a partition is paused. */
+  readonly bufferedRecordsPerPartition?: number
+  /** `num.stream.threads` (default 1): concurrent consumers in this process. */
+  readonly numStreamThreads?: number
+  /** `default.key.serde` / `default.value.serde` (default: bytes). */
+  readonly defaultKeySerde?: Serde<unknown>
+  readonly defaultValueSerde?: Serde<unknown>
+  readonly deserializationExceptionHandler?: ExceptionHandler<FailedRecordContext>
+  readonly processingExceptionHandler?: ExceptionHandler<FailedRecordContext>
+  readonly productionExceptionHandler?: ExceptionHandler<FailedRecordContext>
+  /** `num.standby.replicas` (default 0). */
+  readonly numStandbyReplicas?: number
+  /** `replication.factor` of internal topics (default 1; −1: the broker default). */
+  readonly replicationFactor?: number
+}
+
+export interface StreamsConfig {
+  readonly applicationId: string
+  readonly stateDir: string
+  readonly commitIntervalMs: number
+  readonly cacheMaxBytes: number
+  readonly bufferedRecordsPerPartition: number
+  readonly numStreamThreads: number
+  readonly defaultKeySerde: Serde<unknown> | null
+  readonly defaultValueSerde: Serde<unknown> | null
+  readonly deserializationExceptionHandler: ExceptionHandler<FailedRecordContext>
+  readonly processingExceptionHandler: ExceptionHandler<FailedRecordContext>
+  readonly productionExceptionHandler: ExceptionHandler<FailedRecordContext>
+  readonly numStandbyReplicas: number
+  readonly replicationFactor: number
+}
+
+export const STREAMS_DEFAULTS = {
+  commitIntervalMs: 30_000,
+  cacheMaxBytes: 10 * 1024 * 1024,
+  bufferedRecordsPerPartition: 1000,
+  numStreamThreads: 1,
+  numStandbyReplicas: 0,
+  replicationFactor: 1,
+} as const
+
+/** Kafka's rule for `application.id`: the characters of a topic name. */
+const APPLICATION_ID = /^[a-zA-Z0-9._-]+$/
+
+function invalid(option: string, value: unknown, expected: string): StreamsError {
+  return new StreamsError('STREAMS_INVALID_CONFIG', `Invalid ${option}: ${String(value)}; expected ${expected}`)
+}
+
+function integer(option: string, value: unknown, min: number, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw invalid(option, value, `an integer >= ${min}`)
+  return value
+}
+
+function handler(option: string, value: ExceptionHandler<FailedRecordContext> | undefined): ExceptionHandler<FailedRecordContext> {
+  if (value === undefined) return 'log-and-fail'
+  if (value === 'log-and-fail' || value === 'log-and-continue' || typeof value === 'function') return value
+  if (typeof value === 'object' && value !== null && typeof value.deadLetterTopic === 'string' && value.deadLetterTopic !== '') return value
+  throw invalid(option, value, "'log-and-fail', 'log-and-continue', { deadLetterTopic } or a function")
+}
+
+export function resolveStreamsConfig(options: StreamsOptions, tmpdir: string): StreamsConfig {
+  if (options === null || typeof options !== 'object') throw invalid('options', options, 'an object with at least applicationId')
+  const { applicationId } = options
+  if (typeof applicationId !== 'string' || !APPLICATION_ID.test(applicationId)) {
+    throw invalid('applicationId', applicationId, 'a non-empty string of letters, digits, ".", "_" and "-"')
+  }
+  if (options.stateDir !== undefined && (typeof options.stateDir !== 'string' || options.stateDir === '')) {
+    throw invalid('stateDir', options.stateDir, 'a directory path')
+  }
+  const replicationFactor = options.replicationFactor ?? STREAMS_DEFAULTS.replicationFactor
+  if (replicationFactor !== -1) integer('replicationFactor', replicationFactor, 1, 1)
+  return Object.freeze({
+    applicationId,
+    stateDir: options.stateDir ?? `${tmpdir}/creek-streams`,
+    commitIntervalMs: integer('commitIntervalMs', options.commitIntervalMs, 0, STREAMS_DEFAULTS.commitIntervalMs),
+    cacheMaxBytes: integer('cacheMaxBytes', options.cacheMaxBytes, 0, STREAMS_DEFAULTS.cacheMaxBytes),
+    bufferedRecordsPerPartition: integer('bufferedRecordsPerPartition', options.bufferedRecordsPerPartition, 1, STREAMS_DEFAULTS.bufferedRecordsPerPartition),
+    numStreamThreads: integer('numStreamThreads', options.numStreamThreads, 1, STREAMS_DEFAULTS.numStreamThreads),
+    defaultKeySerde: options.defaultKeySerde ?? null,
+    defaultValueSerde: options.defaultValueSerde ?? null,
+    deserializationExceptionHandler: handler('deserializationExceptionHandler', options.deserializationExceptionHandler),
+    processingExceptionHandler: handler('processingExceptionHandler', options.processingExceptionHandler),
+    productionExceptionHandler: handler('productionExceptionHandler', options.productionExceptionHandler),
+    numStandbyReplicas: integer('numStandbyReplicas', options.numStandbyReplicas, 0, STREAMS_DEFAULTS.numStandbyReplicas),
+    replicationFactor,
+  })
+}
