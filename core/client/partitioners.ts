@@ -46,7 +46,10 @@ export function partitionForKey(key: Uint8Array, numPartitions: number): number 
   return toPositive(murmur2(key)) % numPartitions
 }
 
-/** What a partitioner sees of a record. */
+/**
+ * The record a partitioner chooses for. The producer may reuse one object for every record:
+ * read what you need during the call, do not keep the object.
+ */
 export interface PartitionerRecord {
   readonly topic: string
   readonly key: Buffer | null

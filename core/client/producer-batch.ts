@@ -1,18 +1,17 @@
 /**
- * The producer's units of work: a `PendingRecord` (one message, normalised to bytes, with the
- * send it belongs to), a `SendHandle` (the one promise a `send` call returns, resolved when all
- * its records are acknowledged) and a `ProducerBatch` (records of one partition that travel as
- * one record batch v2).
+ * The producer's units of work: a `SendHandle` (the one promise a `send` call returns, resolved
+ * when all its records are acknowledged) and a `ProducerBatch` (records of one partition that
+ * travel as one record batch v2, written into its bytes as they are appended).
  *
  * Life of a batch: open (records appended) → closed (no more records; encoded once, with its
  * codec) → sent, possibly several times (retries reuse the same bytes) → done (every record's
  * send told its offset, or the error). A batch is done exactly once.
  */
 import type { CompressionType } from '../protocol/compression/codecs.ts'
-import { encodeRecordBatch, encodeRecordBatchSync, type RecordHeader } from '../protocol/record-batch.ts'
+import type { RecordHeader } from '../protocol/record-batch.ts'
+import { RecordBatchBuilder } from '../protocol/record-batch-builder.ts'
 import { RECORD_BATCH_HEADER_SIZE } from '../protocol/record-batch-header.ts'
 import { sizeOfVarint } from '../protocol/varint.ts'
-import type { PartitionerRecord } from './partitioners.ts'
 
 /** Where one record was written. */
 export interface RecordMetadata {
@@ -31,7 +30,7 @@ interface WrittenRun {
   readonly topic: string
   readonly partition: number
   readonly firstOffset: number
-  readonly timestamps: Float64Array | null
+  readonly timestamps: readonly number[] | null
   readonly from: number
   readonly timestamp: number
 }
@@ -72,7 +71,7 @@ export class SendHandle {
    */
   completeRun(
     index: number, count: number, topic: string, partition: number, firstOffset: number,
-    timestamps: Float64Array | null, from: number, timestamp: number,
+    timestamps: readonly number[] | null, from: number, timestamp: number,
   ): void {
     if (this.#settled) return
     this.#runs.push({ index, count, topic, partition, firstOffset, timestamps, from, timestamp })
@@ -104,22 +103,6 @@ export class SendHandle {
   }
 }
 
-/** One message on its way: bytes, headers and timestamp fixed, partition chosen. */
-export class PendingRecord implements PartitionerRecord {
-  constructor(
-    readonly topic: string,
-    readonly key: Buffer | null,
-    readonly value: Buffer | null,
-    readonly headers: readonly RecordHeader[],
-    readonly timestamp: number,
-    /** Estimated bytes in a batch (see `recordSize`), used for batch.size and buffer memory. */
-    readonly sizeInBytes: number,
-    readonly send: SendHandle,
-    /** Position in its send's result array. */
-    readonly index: number,
-  ) {}
-}
-
 function nullableSize(bytes: Uint8Array | null): number {
   return bytes === null ? 1 : sizeOfVarint(bytes.length) + bytes.length
 }
@@ -138,8 +121,20 @@ export function recordSize(key: Buffer | null, value: Buffer | null, headers: re
   return body + sizeOfVarint(body)
 }
 
+/** Consecutive records of a batch that belong to one send, in the send's order. */
+interface BatchRun {
+  readonly send: SendHandle
+  /** Index in the send of the run's first record. */
+  readonly index: number
+  count: number
+  /** The create time of the run's records, or of the first when `timestamps` is set. */
+  readonly timestamp: number
+  /** Per-record create times, only when they differ within the run (a send's share one). */
+  timestamps: number[] | null
+}
+
 export class ProducerBatch {
-  /** Estimated size of the batch, header included. */
+  /** Estimated size of the batch, header included (`recordSize` per record). */
   sizeInBytes = RECORD_BATCH_HEADER_SIZE
   /** The records' estimated bytes: what the batch holds of the buffer memory. */
   recordBytes = 0
@@ -150,27 +145,28 @@ export class ProducerBatch {
   /** Set when a send failed retriably; the cause of a later expiry. */
   lastError: unknown = undefined
   /**
-   * The records while the batch is open. Once encoded they are dropped, keeping only what
-   * completion needs (`#runs`, `#timestamps`): record objects then die young instead of
-   * surviving garbage collections while the batch is in flight.
+   * Records are written into the batch's bytes as they are appended (no record objects wait
+   * for the batch to close); completion needs only the runs.
    */
-  #records: PendingRecord[] | null = []
+  #builder: RecordBatchBuilder | null
   #count = 0
   /** The batch's records as runs of consecutive records of one send (usually one or two runs). */
-  #runs: { readonly send: SendHandle; readonly index: number; count: number }[] | null = null
-  /** Per-record create times, or null when they all equal `#timestamp` (the usual case). */
-  #timestamps: Float64Array | null = null
-  #timestamp = -1
+  #runs: BatchRun[] | null = []
+  #lastRun: BatchRun | null = null
   #done = false
   #waiters: (() => void)[] | null = null
 
+  /** `capacity`: bytes to allocate for the batch at first (it grows as records come). */
   constructor(
     readonly topic: string,
     readonly partition: number,
     readonly acks: -1 | 0 | 1,
     readonly compression: CompressionType,
     readonly createdAt: number,
-  ) {}
+    capacity = 1024,
+  ) {
+    this.#builder = new RecordBatchBuilder(capacity)
+  }
 
   get isDone(): boolean {
     return this.#done
@@ -180,68 +176,73 @@ export class ProducerBatch {
     return this.#count
   }
 
+  /** Exact bytes written so far (uncompressed); the encoded size once closed. */
+  get writtenBytes(): number {
+    return this.encoded?.length ?? this.#builder?.sizeInBytes ?? 0
+  }
+
   /** Whether `size` more bytes fit under `batchSize`; an empty batch takes any record. */
   hasRoom(size: number, batchSize: number): boolean {
     return this.#count === 0 || this.sizeInBytes + size <= batchSize
   }
 
-  append(record: PendingRecord): void {
-    this.#records!.push(record)
+  /**
+   * Writes record `index` of `send` into the batch. `size` is its `recordSize` estimate.
+   * Throws CORE_INVALID_ARGUMENT (nothing written) for a record the batch format cannot hold.
+   */
+  append(
+    send: SendHandle, index: number, timestamp: number, key: Buffer | null, value: Buffer | null,
+    headers: readonly RecordHeader[], size: number,
+  ): void {
+    const builder = this.#builder
+    if (builder === null) throw new Error('ProducerBatch.append after the batch was closed')
+    builder.append(timestamp, key, value, headers)
+    const run = this.#lastRun
+    if (run !== null && run.send === send && run.index + run.count === index) {
+      if (run.timestamps !== null) run.timestamps.push(timestamp)
+      else if (timestamp !== run.timestamp) {
+        const timestamps = new Array<number>(run.count + 1).fill(run.timestamp)
+        timestamps[run.count] = timestamp
+        run.timestamps = timestamps
+      }
+      run.count++
+    } else {
+      this.#runs!.push((this.#lastRun = { send, index, count: 1, timestamp, timestamps: null }))
+    }
     this.#count++
-    this.sizeInBytes += record.sizeInBytes
-    this.recordBytes += record.sizeInBytes
+    this.sizeInBytes += size
+    this.recordBytes += size
   }
 
-  /** Encodes the records once (synchronous without compression), then drops the record objects. */
+  /** Closes the batch and encodes it once (synchronous without compression). */
   encode(): void | Promise<void> {
-    const records = this.#records!
-    const options = { records, compression: this.compression }
-    if (this.compression === 0) {
-      this.encoded = encodeRecordBatchSync(options)
-      this.#compact(records)
+    const builder = this.#builder
+    if (builder === null) throw new Error('ProducerBatch.encode called twice')
+    this.#builder = null
+    this.#lastRun = null
+    const built = builder.build({ compression: this.compression })
+    if (!(built instanceof Promise)) {
+      this.encoded = built
       return
     }
-    return encodeRecordBatch(options).then((bytes) => {
+    return built.then((bytes) => {
       if (this.#done) return // expired while compressing
       this.encoded = bytes
-      this.#compact(records)
     })
-  }
-
-  #compact(records: PendingRecord[]): void {
-    const count = records.length
-    const runs: { readonly send: SendHandle; readonly index: number; count: number }[] = []
-    let run = null as (typeof runs)[number] | null
-    const first = records[0].timestamp
-    let timestamps: Float64Array | null = null
-    for (let i = 0; i < count; i++) {
-      const record = records[i]
-      if (run !== null && run.send === record.send && run.index + run.count === record.index) run.count++
-      else runs.push((run = { send: record.send, index: record.index, count: 1 }))
-      if (record.timestamp !== first && timestamps === null) {
-        timestamps = new Float64Array(count)
-        for (let j = 0; j < i; j++) timestamps[j] = records[j].timestamp
-      }
-      if (timestamps !== null) timestamps[i] = record.timestamp
-    }
-    this.#runs = runs
-    this.#timestamps = timestamps
-    this.#timestamp = first
-    this.#records = null
   }
 
   /** Tells every record's send where it was written. `baseOffset` −1: acks = 0. */
   complete(baseOffset: number, logAppendTime: number): void {
     if (this.#done) return
     const { topic, partition } = this
-    const runs = this.#runs
-    if (runs === null) throw new Error('ProducerBatch.complete before encode')
-    // LogAppendTime: every record gets the broker's time.
-    const timestamps = logAppendTime >= 0 ? null : this.#timestamps
-    const uniform = logAppendTime >= 0 ? logAppendTime : this.#timestamp
+    const runs = this.#runs!
+    const logAppend = logAppendTime >= 0 // every record gets the broker's time
     let at = 0
-    for (const { send, index, count } of runs) {
-      send.completeRun(index, count, topic, partition, baseOffset < 0 ? -1 : baseOffset + at, timestamps, at, uniform)
+    for (let r = 0; r < runs.length; r++) {
+      const { send, index, count, timestamp, timestamps } = runs[r]
+      const firstOffset = baseOffset < 0 ? -1 : baseOffset + at
+      if (logAppend) send.completeRun(index, count, topic, partition, firstOffset, null, 0, logAppendTime)
+      else send.completeRun(index, count, topic, partition, firstOffset, timestamps, 0, timestamp)
       at += count
     }
     this.#finish()
@@ -249,10 +250,10 @@ export class ProducerBatch {
 
   fail(error: unknown): void {
     if (this.#done) return
-    const sends = this.#runs?.map((run) => run.send) ?? this.#records!.map((record) => record.send)
+    const runs = this.#runs!
     let last: SendHandle | null = null
-    for (let i = 0; i < sends.length; i++) {
-      const send = sends[i]
+    for (let r = 0; r < runs.length; r++) {
+      const send = runs[r].send
       if (send !== last) send.fail(error)
       last = send
     }
@@ -268,8 +269,9 @@ export class ProducerBatch {
   #finish(): void {
     this.#done = true
     this.encoded = null
-    this.#records = null
+    this.#builder = null
     this.#runs = null
+    this.#lastRun = null
     const waiters = this.#waiters
     this.#waiters = null
     if (waiters !== null) for (const resolve of waiters) resolve()

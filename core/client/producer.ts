@@ -24,12 +24,13 @@
  *   open (the `Creek` instance that made it closes it).
  */
 import { CoreError } from '../errors.ts'
+import type { RecordHeader } from '../protocol/record-batch.ts'
 import { type Logger, silentLogger } from '../logger.ts'
 import { type CompressionType, parseCompressionType } from '../protocol/compression/codecs.ts'
 import { RECORD_BATCH_HEADER_SIZE } from '../protocol/record-batch-header.ts'
 import { ClusterMetadata, type TopicInfo } from './cluster-metadata.ts'
 import { defaultPartitioner, type Partitioner } from './partitioners.ts'
-import { PendingRecord, type RecordMetadata, SendHandle, recordSize } from './producer-batch.ts'
+import { type RecordMetadata, SendHandle, recordSize } from './producer-batch.ts'
 import { type Acks, type ProducerConfig, type ProducerOptions, resolveProducerConfig } from './producer-config.ts'
 import {
   NO_HEADERS, type ProducerSend, type ProducerSendBatch, type TopicMessages, toBytes, toRecordHeaders,
@@ -39,9 +40,18 @@ import { Sender } from './sender.ts'
 import type { Transport } from './transport.ts'
 
 /** A send checked and turned into records, ready to be appended. */
+/**
+ * A checked send, one column per record field (arrays per send rather than objects per
+ * record: they die as soon as the records are written into their batches).
+ */
 interface PreparedSend {
   readonly handle: SendHandle
-  readonly records: PendingRecord[]
+  readonly topics: string[]
+  readonly keys: (Buffer | null)[]
+  readonly values: (Buffer | null)[]
+  readonly headers: (readonly RecordHeader[])[]
+  readonly timestamps: number[]
+  readonly sizes: number[]
   readonly partitions: number[]
   readonly bytes: number
   readonly acks: -1 | 0 | 1
@@ -65,6 +75,8 @@ export class Producer {
   readonly #metadata: ClusterMetadata
   readonly #ownsMetadata: boolean
   readonly #partitioner: Partitioner
+  /** What the partitioner is given, refilled for each record (valid only during the call). */
+  readonly #partitionerRecord: { topic: string; key: Buffer | null; value: Buffer | null; sizeInBytes: number } = { topic: '', key: null, value: null, sizeInBytes: 0 }
   readonly #accumulator: RecordAccumulator
   readonly #sender: Sender
   readonly #clock: () => number = Date.now
@@ -189,9 +201,15 @@ export class Producer {
     let count = 0
     for (const tm of topicMessages) count += tm.messages.length
     const handle = new SendHandle(count)
-    const records = new Array<PendingRecord>(count)
+    const topicColumn = new Array<string>(count)
+    const keys = new Array<Buffer | null>(count)
+    const values = new Array<Buffer | null>(count)
+    const headerColumn = new Array<readonly RecordHeader[]>(count)
+    const timestamps = new Array<number>(count)
+    const sizes = new Array<number>(count)
     const partitions = new Array<number>(count)
     const maxRecordSize = config.maxRequestSize - RECORD_BATCH_HEADER_SIZE
+    const forPartitioner = this.#partitionerRecord
     let bytes = 0
     let index = 0
     for (let t = 0; t < topicMessages.length; t++) {
@@ -213,7 +231,6 @@ export class Producer {
           throw new CoreError('CORE_RECORD_TOO_LARGE', `Message ${m} for topic '${topic}' is ${size} bytes in a batch, `
             + `more than maxRequestSize (${config.maxRequestSize}) allows; raise maxRequestSize or send smaller records`)
         }
-        const record = new PendingRecord(topic, key, value, headers, timestamp, size, handle, index)
         let partition = message.partition
         if (partition !== undefined) {
           if (!Number.isInteger(partition) || partition < 0) throw invalid(`Message ${m} for topic '${topic}' has partition ${partition}`)
@@ -222,12 +239,21 @@ export class Producer {
             throw invalid(`Message ${m} for topic '${topic}' asks for partition ${partition}, but the topic has ${numPartitions} (0–${numPartitions - 1})`)
           }
         } else {
-          partition = this.#partitioner(record, numPartitions)
+          forPartitioner.topic = topic
+          forPartitioner.key = key
+          forPartitioner.value = value
+          forPartitioner.sizeInBytes = size
+          partition = this.#partitioner(forPartitioner, numPartitions)
           if (!Number.isInteger(partition) || partition < 0 || partition >= numPartitions) {
             throw invalid(`The partitioner returned ${String(partition)} for topic '${topic}', which has ${numPartitions} partitions`)
           }
         }
-        records[index] = record
+        topicColumn[index] = topic
+        keys[index] = key
+        values[index] = value
+        headerColumn[index] = headers
+        timestamps[index] = timestamp
+        sizes[index] = size
         partitions[index] = partition
         bytes += size
         index++
@@ -237,12 +263,15 @@ export class Producer {
       throw new CoreError('CORE_RECORD_TOO_LARGE', `A send of ${count} records (${bytes} bytes) is larger than bufferMemory `
         + `(${config.bufferMemory}); split it or raise bufferMemory`)
     }
-    return { handle, records, partitions, bytes, acks, compression }
+    return { handle, topics: topicColumn, keys, values, headers: headerColumn, timestamps, sizes, partitions, bytes, acks, compression }
   }
 
   #append(prepared: PreparedSend, now: number): void {
-    const { records, partitions, acks, compression } = prepared
-    for (let i = 0; i < records.length; i++) this.#accumulator.append(records[i], partitions[i], acks, compression, now)
+    const { handle, topics, keys, values, headers, timestamps, sizes, partitions, acks, compression } = prepared
+    const accumulator = this.#accumulator
+    for (let i = 0; i < partitions.length; i++) {
+      accumulator.append(topics[i], partitions[i], handle, i, timestamps[i], keys[i], values[i], headers[i], sizes[i], acks, compression, now)
+    }
   }
 
   /**

@@ -20,7 +20,9 @@
  */
 import type { CompressionType } from '../protocol/compression/codecs.ts'
 import { BufferMemory } from './buffer-memory.ts'
-import { type PendingRecord, ProducerBatch } from './producer-batch.ts'
+import type { RecordHeader } from '../protocol/record-batch.ts'
+import { RECORD_BATCH_HEADER_SIZE } from '../protocol/record-batch-header.ts'
+import { ProducerBatch, type SendHandle } from './producer-batch.ts'
 
 export interface PartitionQueue {
   readonly topic: string
@@ -31,6 +33,8 @@ export interface PartitionQueue {
   inFlight: ProducerBatch | null
   /** Clock time before which the head must not be sent (retry backoff), 0 for none. */
   retryAt: number
+  /** Bytes of the partition's last closed batch: what its next batch allocates at first. */
+  lastBatchBytes: number
 }
 
 export interface RecordAccumulatorOptions {
@@ -66,22 +70,32 @@ export class RecordAccumulator {
     this.memory = new BufferMemory(options.bufferMemory)
   }
 
-  /** Appends a record whose bytes the caller took from `memory`. */
-  append(record: PendingRecord, partition: number, acks: -1 | 0 | 1, compression: CompressionType, now: number): void {
-    const queue = this.#queue(record.topic, partition)
+  /**
+   * Appends record `index` of `send` (its bytes, `size` by `recordSize`, taken from `memory` by
+   * the caller). Throws CORE_INVALID_ARGUMENT, appending nothing, for a record the batch format
+   * cannot hold.
+   */
+  append(
+    topic: string, partition: number, send: SendHandle, index: number, timestamp: number,
+    key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[], size: number,
+    acks: -1 | 0 | 1, compression: CompressionType, now: number,
+  ): void {
+    const queue = this.#queue(topic, partition)
     let batch = queue.open
-    if (batch !== null && (batch.acks !== acks || batch.compression !== compression || !batch.hasRoom(record.sizeInBytes, this.#batchSize))) {
+    if (batch !== null && (batch.acks !== acks || batch.compression !== compression || !batch.hasRoom(size, this.#batchSize))) {
       this.#close(queue)
       batch = null
     }
     if (batch === null) {
-      batch = new ProducerBatch(record.topic, partition, acks, compression, now)
+      // Full batches last time: allocate a full one; a trickle: start small and grow.
+      const capacity = Math.min(this.#batchSize, Math.max(queue.lastBatchBytes, 1024)) + RECORD_BATCH_HEADER_SIZE
+      batch = new ProducerBatch(topic, partition, acks, compression, now, Math.max(capacity, size + RECORD_BATCH_HEADER_SIZE))
       queue.open = batch
       this.#incomplete.add(batch)
       this.#openQueues.add(queue)
       this.#scheduleLinger()
     }
-    batch.append(record)
+    batch.append(send, index, timestamp, key, value, headers, size)
     if (batch.sizeInBytes >= this.#batchSize) this.#close(queue)
   }
 
@@ -93,7 +107,7 @@ export class RecordAccumulator {
     if (queues === undefined) this.#queues.set(topic, (queues = []))
     let queue = queues[partition]
     if (queue === undefined) {
-      queue = { topic, partition, open: null, closed: [], inFlight: null, retryAt: 0 }
+      queue = { topic, partition, open: null, closed: [], inFlight: null, retryAt: 0, lastBatchBytes: 0 }
       queues[partition] = queue
     }
     this.#lastQueue = queue
@@ -133,6 +147,7 @@ export class RecordAccumulator {
     queue.open = null
     this.#openQueues.delete(queue)
     queue.closed.push(batch)
+    queue.lastBatchBytes = batch.writtenBytes
     let encoding: void | Promise<void>
     try {
       encoding = batch.encode()

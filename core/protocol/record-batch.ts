@@ -151,13 +151,13 @@ function checkInteger(name: string, value: number, min: number, max: number): vo
  */
 
 /** Bytes of the zig-zag varint of a 32-bit integer. */
-function varintSize(value: number): number {
+export function varintSize(value: number): number {
   const zz = ((value << 1) ^ (value >> 31)) >>> 0
   return zz < 0x80 ? 1 : zz < 0x4000 ? 2 : sizeOfUnsignedVarint(zz)
 }
 
 /** Writes the zig-zag varint of a 32-bit integer at `pos`; returns the position after it. */
-function putVarint(buf: Buffer, pos: number, value: number): number {
+export function putVarint(buf: Buffer, pos: number, value: number): number {
   const zz = ((value << 1) ^ (value >> 31)) >>> 0
   if (zz < 0x80) {
     buf[pos] = zz
@@ -171,7 +171,7 @@ function putVarint(buf: Buffer, pos: number, value: number): number {
   return writeUnsignedVarint(buf, pos, zz)
 }
 
-function nullableSize(bytes: Uint8Array | null | undefined): number {
+export function nullableSize(bytes: Uint8Array | null | undefined): number {
   return bytes == null ? 1 : varintSize(bytes.length) + bytes.length
 }
 
@@ -222,7 +222,7 @@ function plan(options: EncodeRecordBatchOptions): Plan {
   return { now, baseTimestamp, maxTimestamp, lastOffsetDelta, bodySizes, recordsSize }
 }
 
-function writeNullable(buf: Buffer, pos: number, bytes: Uint8Array | null | undefined): number {
+export function writeNullable(buf: Buffer, pos: number, bytes: Uint8Array | null | undefined): number {
   if (bytes == null) {
     buf[pos] = 1 // zig-zag varint of -1
     return pos + 1
@@ -272,22 +272,55 @@ function attributesOf(options: EncodeRecordBatchOptions, compression: Compressio
   return attributes
 }
 
-/** Writes the header of a batch that fills `buf`, then its CRC (records must be in place). */
-function writeHeader(buf: Buffer, options: EncodeRecordBatchOptions, p: Plan, attributes: number): Buffer {
-  writeInt64(buf, BASE_OFFSET_OFFSET, options.baseOffset ?? 0)
+/** The header fields of a batch being written (see `writeRecordBatchHeader`). */
+export interface BatchHeaderFields {
+  readonly baseOffset: number
+  readonly partitionLeaderEpoch: number
+  readonly attributes: number
+  readonly lastOffsetDelta: number
+  readonly baseTimestamp: number
+  readonly maxTimestamp: number
+  readonly producerId: number
+  readonly producerEpoch: number
+  readonly baseSequence: number
+  readonly recordCount: number
+}
+
+/**
+ * Writes the header of a batch that fills `buf` exactly, then its CRC-32C (the records must be
+ * in place after the header). Fields are not validated here.
+ */
+export function writeRecordBatchHeader(buf: Buffer, h: BatchHeaderFields): Buffer {
+  writeInt64(buf, BASE_OFFSET_OFFSET, h.baseOffset)
   buf.writeInt32BE(buf.length - LOG_OVERHEAD, BATCH_LENGTH_OFFSET)
-  buf.writeInt32BE(options.partitionLeaderEpoch ?? -1, PARTITION_LEADER_EPOCH_OFFSET)
+  buf.writeInt32BE(h.partitionLeaderEpoch, PARTITION_LEADER_EPOCH_OFFSET)
   buf[MAGIC_OFFSET] = MAGIC_V2
-  buf.writeInt16BE(attributes, ATTRIBUTES_OFFSET)
-  buf.writeInt32BE(p.lastOffsetDelta, LAST_OFFSET_DELTA_OFFSET)
-  writeInt64(buf, BASE_TIMESTAMP_OFFSET, p.baseTimestamp)
-  writeInt64(buf, MAX_TIMESTAMP_OFFSET, p.maxTimestamp)
-  writeInt64(buf, PRODUCER_ID_OFFSET, options.producerId ?? -1)
-  buf.writeInt16BE(options.producerEpoch ?? -1, PRODUCER_EPOCH_OFFSET)
-  buf.writeInt32BE(options.baseSequence ?? -1, BASE_SEQUENCE_OFFSET)
-  buf.writeInt32BE(options.records.length, RECORD_COUNT_OFFSET)
+  buf.writeInt16BE(h.attributes, ATTRIBUTES_OFFSET)
+  buf.writeInt32BE(h.lastOffsetDelta, LAST_OFFSET_DELTA_OFFSET)
+  writeInt64(buf, BASE_TIMESTAMP_OFFSET, h.baseTimestamp)
+  writeInt64(buf, MAX_TIMESTAMP_OFFSET, h.maxTimestamp)
+  writeInt64(buf, PRODUCER_ID_OFFSET, h.producerId)
+  buf.writeInt16BE(h.producerEpoch, PRODUCER_EPOCH_OFFSET)
+  buf.writeInt32BE(h.baseSequence, BASE_SEQUENCE_OFFSET)
+  buf.writeInt32BE(h.recordCount, RECORD_COUNT_OFFSET)
   buf.writeUInt32BE(crc32c(buf.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET)
   return buf
+}
+
+/** Writes the header of a batch that fills `buf`, then its CRC (records must be in place). */
+function writeHeader(buf: Buffer, options: EncodeRecordBatchOptions, p: Plan, attributes: number): Buffer {
+  return writeRecordBatchHeader(buf, {
+    baseOffset: options.baseOffset ?? 0,
+    partitionLeaderEpoch: options.partitionLeaderEpoch ?? -1,
+    attributes,
+    lastOffsetDelta: p.lastOffsetDelta,
+    baseTimestamp: p.baseTimestamp,
+    maxTimestamp: p.maxTimestamp,
+    producerId: options.producerId ?? -1,
+    producerEpoch: options.producerEpoch ?? -1,
+    baseSequence: options.baseSequence ?? -1,
+    recordCount: options.records.length,
+  })
 }
 
 /** Encodes an uncompressed batch; throws `CORE_INVALID_ARGUMENT` when a codec is asked for. */

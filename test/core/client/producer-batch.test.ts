@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest'
-import { PendingRecord, ProducerBatch, SendHandle, recordSize } from '../../../core/client/producer-batch.ts'
+import { ProducerBatch, SendHandle, recordSize } from '../../../core/client/producer-batch.ts'
+import { decodeRecordBatchSync } from '../../../core/protocol/record-batch.ts'
 
 const value = Buffer.from('v')
 
-function record(topic: string, send: SendHandle, index: number, timestamp = 1000): PendingRecord {
-  return new PendingRecord(topic, null, value, [], timestamp, recordSize(null, value, []), send, index)
+interface TestRecord {
+  readonly send: SendHandle
+  readonly index: number
+  readonly timestamp: number
 }
 
-function batchOf(topic: string, partition: number, records: PendingRecord[]): ProducerBatch {
-  const batch = new ProducerBatch(topic, partition, 1, 0, 0)
-  for (const r of records) batch.append(r)
+function record(_topic: string, send: SendHandle, index: number, timestamp = 1000): TestRecord {
+  return { send, index, timestamp }
+}
+
+function batchOf(topic: string, partition: number, records: TestRecord[]): ProducerBatch {
+  const batch = new ProducerBatch(topic, partition, 1, 0, 0, 16)
+  for (const r of records) batch.append(r.send, r.index, r.timestamp, null, value, [], recordSize(null, value, []))
   batch.encode()
   return batch
 }
@@ -50,5 +57,26 @@ describe('ProducerBatch and SendHandle', () => {
     failing.fail(new Error('again'))
     await expect(send.promise).rejects.toThrow('boom')
     expect(failing.isDone).toBe(true)
+  })
+
+  it('writes records into the batch bytes as they come, growing the buffer, with per-record timestamps', () => {
+    const send = new SendHandle(300)
+    const batch = new ProducerBatch('t', 0, 1, 0, 0, 64)
+    for (let i = 0; i < 300; i++) {
+      const v = Buffer.alloc(i % 50, i)
+      batch.append(send, i, 1000 + (i % 7), i % 3 === 0 ? null : Buffer.from(`k${i}`), v, i % 5 === 0 ? [{ key: 'h', value: Buffer.from([i & 0xff]) }] : [], recordSize(null, v, []))
+    }
+    batch.encode()
+    const decoded = decodeRecordBatchSync(batch.encoded!)
+    expect(decoded.recordCount).toBe(300)
+    expect(decoded.baseTimestamp).toBe(1000)
+    expect(decoded.maxTimestamp).toBe(1006)
+    decoded.records.forEach((r, i) => {
+      expect(r.offsetDelta).toBe(i)
+      expect(r.timestamp).toBe(1000 + (i % 7))
+      expect(r.key === null ? null : r.key.toString()).toBe(i % 3 === 0 ? null : `k${i}`)
+      expect(r.value).toEqual(Buffer.alloc(i % 50, i))
+      expect(r.headers.length).toBe(i % 5 === 0 ? 1 : 0)
+    })
   })
 })

@@ -1,0 +1,159 @@
+/**
+ * Writes a record batch v2 one record at a time (Kafka's `MemoryRecordsBuilder`): the producer
+ * appends each record's bytes as it is sent, so no per-record object has to wait for the batch
+ * to close, and closing only writes the header and the CRC (or compresses the records section).
+ *
+ * Layout and byte compatibility are those of `record-batch.ts` (same record encoding, same
+ * header); offset deltas are 0, 1, 2…, the base timestamp is the first record's timestamp (as
+ * Kafka's producer), attributes of records are 0.
+ *
+ * Contracts:
+ * - `append` writes the record at once; the buffer grows by doubling (records are never
+ *   re-encoded). `sizeInBytes` is the exact size of the uncompressed batch so far.
+ * - `build` may be called once; the builder is unusable after it. Uncompressed, it returns the
+ *   builder's own buffer trimmed to size (a view, no copy); compressed, a new buffer once the
+ *   codec is done.
+ * - Invalid input (a timestamp that is not a safe integer, a header without a string key) throws
+ *   CORE_INVALID_ARGUMENT before anything is written, so the batch stays consistent.
+ */
+import { CoreError } from '../errors.ts'
+import { type CompressionType, compress, isCompressionType } from './compression/codecs.ts'
+import {
+  LOG_OVERHEAD, RECORD_BATCH_HEADER_SIZE, TIMESTAMP_TYPE_MASK, TimestampType,
+} from './record-batch-header.ts'
+import type { RecordHeader } from './record-batch-reader.ts'
+import { nullableSize, putVarint, varintSize, writeNullable, writeRecordBatchHeader } from './record-batch.ts'
+import { sizeOfVarlong, writeVarlong } from './varint.ts'
+
+const INT32_MAX = 0x7fff_ffff
+
+export interface BuildOptions {
+  readonly compression: CompressionType
+  readonly timestampType?: TimestampType
+  readonly producerId?: number
+  readonly producerEpoch?: number
+  readonly baseSequence?: number
+}
+
+function invalid(message: string): CoreError {
+  return new CoreError('CORE_INVALID_ARGUMENT', `Cannot add the record to the batch: ${message}`)
+}
+
+export class RecordBatchBuilder {
+  #buf: Buffer
+  #pos = RECORD_BATCH_HEADER_SIZE
+  #count = 0
+  #baseTimestamp = 0
+  #maxTimestamp = -1
+  #built = false
+
+  /** `capacity`: bytes to start with (header included); the buffer grows as needed. */
+  constructor(capacity = 1024) {
+    this.#buf = Buffer.allocUnsafe(Math.max(RECORD_BATCH_HEADER_SIZE + 16, capacity))
+  }
+
+  get recordCount(): number {
+    return this.#count
+  }
+
+  /** Exact bytes of the batch so far, uncompressed, header included. */
+  get sizeInBytes(): number {
+    return this.#pos
+  }
+
+  get baseTimestamp(): number {
+    return this.#baseTimestamp
+  }
+
+  get maxTimestamp(): number {
+    return this.#maxTimestamp
+  }
+
+  /** Appends a record with the next offset delta; returns the bytes it took. */
+  append(timestamp: number, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[]): number {
+    if (this.#built) throw new CoreError('CORE_INVALID_ARGUMENT', 'The batch was already built')
+    if (this.#count === INT32_MAX) throw invalid(`a batch holds at most ${INT32_MAX} records`)
+    if (this.#count === 0) {
+      if (!Number.isSafeInteger(timestamp)) throw invalid(`timestamp ${timestamp} is not an integer`)
+      this.#baseTimestamp = timestamp
+    }
+    const timestampDelta = timestamp - this.#baseTimestamp
+    if (!Number.isSafeInteger(timestamp) || !Number.isSafeInteger(timestampDelta)) {
+      throw invalid(`timestamp ${timestamp} is not an integer near the batch's base timestamp ${this.#baseTimestamp}`)
+    }
+    const smallDelta = timestampDelta >= -0x40000000 && timestampDelta < 0x40000000
+    const offsetDelta = this.#count
+    let size = 1 + (smallDelta ? varintSize(timestampDelta) : sizeOfVarlong(timestampDelta))
+    size += varintSize(offsetDelta) + nullableSize(key) + nullableSize(value) + varintSize(headers.length)
+    for (let h = 0; h < headers.length; h++) {
+      const header = headers[h]
+      if (typeof header.key !== 'string') throw invalid(`header ${h} has no string key`)
+      const keyBytes = Buffer.byteLength(header.key, 'utf8')
+      size += varintSize(keyBytes) + keyBytes + nullableSize(header.value)
+    }
+    const total = varintSize(size) + size
+    if (total > INT32_MAX - this.#pos) throw invalid(`the batch would exceed ${INT32_MAX} bytes`)
+    this.#reserve(total)
+    const buf = this.#buf
+    let pos = putVarint(buf, this.#pos, size)
+    buf[pos++] = 0 // attributes
+    pos = smallDelta ? putVarint(buf, pos, timestampDelta) : writeVarlong(buf, pos, timestampDelta)
+    pos = putVarint(buf, pos, offsetDelta)
+    pos = writeNullable(buf, pos, key)
+    pos = writeNullable(buf, pos, value)
+    pos = putVarint(buf, pos, headers.length)
+    for (let h = 0; h < headers.length; h++) {
+      const header = headers[h]
+      pos = putVarint(buf, pos, Buffer.byteLength(header.key, 'utf8'))
+      pos += buf.write(header.key, pos, 'utf8')
+      pos = writeNullable(buf, pos, header.value)
+    }
+    this.#pos = pos
+    this.#count++
+    if (timestamp > this.#maxTimestamp) this.#maxTimestamp = timestamp
+    return total
+  }
+
+  #reserve(bytes: number): void {
+    const needed = this.#pos + bytes
+    if (needed <= this.#buf.length) return
+    let capacity = this.#buf.length * 2
+    while (capacity < needed) capacity *= 2
+    const grown = Buffer.allocUnsafe(Math.min(capacity, INT32_MAX))
+    this.#buf.copy(grown, 0, 0, this.#pos)
+    this.#buf = grown
+  }
+
+  /** The finished batch (base offset 0), synchronously when uncompressed. */
+  build(options: BuildOptions): Buffer | Promise<Buffer> {
+    if (this.#built) throw new CoreError('CORE_INVALID_ARGUMENT', 'The batch was already built')
+    if (this.#count === 0) throw new CoreError('CORE_INVALID_ARGUMENT', 'Cannot build a batch without records')
+    const { compression } = options
+    if (!isCompressionType(compression)) throw new CoreError('CORE_INVALID_ARGUMENT', `Unknown compression type ${compression}`)
+    this.#built = true
+    let attributes: number = compression
+    if (options.timestampType === TimestampType.LogAppendTime) attributes |= TIMESTAMP_TYPE_MASK
+    const header = {
+      baseOffset: 0,
+      partitionLeaderEpoch: -1,
+      attributes,
+      lastOffsetDelta: this.#count - 1,
+      baseTimestamp: this.#baseTimestamp,
+      maxTimestamp: this.#maxTimestamp,
+      producerId: options.producerId ?? -1,
+      producerEpoch: options.producerEpoch ?? -1,
+      baseSequence: options.baseSequence ?? -1,
+      recordCount: this.#count,
+    }
+    const buf = this.#buf.subarray(0, this.#pos)
+    if (compression === 0) return writeRecordBatchHeader(buf, header)
+    return compress(compression, buf.subarray(RECORD_BATCH_HEADER_SIZE)).then((compressed) => {
+      if (compressed.length > INT32_MAX - RECORD_BATCH_HEADER_SIZE + LOG_OVERHEAD) {
+        throw new CoreError('CORE_RECORD_TOO_LARGE', 'The compressed batch exceeds 2 GiB')
+      }
+      const out = Buffer.allocUnsafe(RECORD_BATCH_HEADER_SIZE + compressed.length)
+      out.set(compressed, RECORD_BATCH_HEADER_SIZE)
+      return writeRecordBatchHeader(out, header)
+    })
+  }
+}
