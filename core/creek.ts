@@ -177,11 +177,18 @@ export class Creek {
   /**
    * A consumer on its own transport: a group member after `subscribe()` when `groupId` is set,
    * or a reader of `assign()`ed partitions. With `key` / `value` deserializers its messages carry
-   * typed keys and values; without, buffers.
+   * typed keys and values; without, buffers. The producer of a dead-letter topic
+   * (`deserializationErrorHandler: { deadLetterTopic }`) is made by this instance on first use,
+   * as `<clientId>-dead-letter` on its own transport (so its sends do not queue behind the
+   * consumer's long polls on a shared connection).
    */
   consumer<K = Buffer | null, V = Buffer | null>(options: ConsumerClientOptions<K, V> = {}): Consumer<K, V> {
-    return this.#track('consumer', options.clientId, (transport, clientId) =>
-      new Consumer<K, V>(transport, { logger: this.#logger, ...options, clientId }))
+    return this.#track('consumer', options.clientId, (transport, clientId) => new Consumer<K, V>(transport, {
+      logger: this.#logger,
+      deadLetterProducer: () => this.producer({ clientId: `${clientId}-dead-letter`, acks: 'all' }),
+      ...options,
+      clientId,
+    }))
   }
 
   /** An admin client on its own transport. */

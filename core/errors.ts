@@ -65,6 +65,11 @@ export const CORE_ERROR_CODES = {
   /** A connection could not be made, was lost, or a request timed out on the network. */
   CORE_NETWORK: true,
   /**
+   * A consumed record's key or value could not be deserialized (and was not skipped or sent to a
+   * dead-letter topic); the same bytes fail again, so it is not retriable.
+   */
+  CORE_DESERIALIZATION: false,
+  /**
    * A Kafka broker (or Creek's) answered with a protocol error code; `KafkaApiError` in
    * `core/protocol/error-codes.ts` carries the code, and whether it is retriable comes from Kafka's table.
    */

@@ -5,14 +5,30 @@
  * is a CORE_INVALID_CONFIG naming the option, the value and what is valid.
  */
 import { CoreError } from '../errors.ts'
+import { validateTopicName } from '../storage/topic-name.ts'
 import { type PartitionAssignor, type RebalanceProtocol, rebalanceProtocolOf } from './assignors/assignor.ts'
 import { CooperativeStickyAssignor } from './assignors/cooperative-sticky.ts'
 import { RangeAssignor } from './assignors/range.ts'
 import { RoundRobinAssignor } from './assignors/round-robin.ts'
+import type { ConsumerRecord } from './completed-fetch.ts'
 
 export type AutoOffsetReset = 'earliest' | 'latest' | 'none'
 export type IsolationLevel = 'read_uncommitted' | 'read_committed'
 export type AssignorName = 'range' | 'roundrobin' | 'cooperative-sticky'
+
+/** What to do with a record whose key or value cannot be deserialized. */
+export type DeserializationErrorDecision = 'fail' | 'skip'
+
+/**
+ * `deserializationErrorHandler` (Kafka Streams' `deserialization.exception.handler`, Spring's
+ * dead-letter publishing): 'fail' stops the consumer at the record; 'skip' drops it with a
+ * warning; `{ deadLetterTopic }` produces its raw bytes there first; a function decides per
+ * record, given the typed error and the raw record. See consumer.ts for the exact contract.
+ */
+export type DeserializationErrorHandler =
+  | DeserializationErrorDecision
+  | { readonly deadLetterTopic: string }
+  | ((error: Error, record: ConsumerRecord) => DeserializationErrorDecision | Promise<DeserializationErrorDecision>)
 
 export interface ConsumerOptions {
   /** `group.id`. Without it only `assign` works and offsets cannot be committed. */
@@ -52,6 +68,8 @@ export interface ConsumerOptions {
    * fetching it (Creek's bound on prefetch; default `maxPartitionFetchBytes`).
    */
   readonly maxBufferedBytesPerPartition?: number
+  /** What a record that the key or value deserializer rejects does to the consumer (default 'fail'). */
+  readonly deserializationErrorHandler?: DeserializationErrorHandler
 }
 
 export interface ConsumerConfig {
@@ -80,6 +98,7 @@ export interface ConsumerConfig {
   readonly retryBackoffMaxMs: number
   readonly requestTimeoutMs: number
   readonly maxBufferedBytesPerPartition: number
+  readonly deserializationErrorHandler: DeserializationErrorHandler
 }
 
 /** Kafka's defaults (Java consumer 3.x), in one place. */
@@ -102,6 +121,7 @@ export const CONSUMER_DEFAULTS = Object.freeze({
   retryBackoffMs: 100,
   retryBackoffMaxMs: 1000,
   requestTimeoutMs: 30_000,
+  deserializationErrorHandler: 'fail' as DeserializationErrorHandler,
 })
 
 const INT32_MAX = 2 ** 31 - 1
@@ -156,11 +176,27 @@ function resolveAssignors(value: ConsumerOptions['partitionAssignors']): Partiti
   return assignors
 }
 
+function resolveDeserializationErrorHandler(value: unknown): DeserializationErrorHandler {
+  const handler = value ?? CONSUMER_DEFAULTS.deserializationErrorHandler
+  if (handler === 'fail' || handler === 'skip' || typeof handler === 'function') return handler as DeserializationErrorHandler
+  const expected = "'fail', 'skip', { deadLetterTopic: string } or a function (error, record) => 'fail' | 'skip'"
+  if (typeof handler !== 'object' || handler === null) throw invalid('deserializationErrorHandler', handler, expected)
+  const keys = Object.keys(handler)
+  if (keys.length !== 1 || keys[0] !== 'deadLetterTopic') throw invalid('deserializationErrorHandler', handler, expected)
+  const topic = (handler as { deadLetterTopic: unknown }).deadLetterTopic
+  try {
+    validateTopicName(topic)
+  } catch (error) {
+    throw invalid('deserializationErrorHandler.deadLetterTopic', topic, `a valid topic name (${(error as Error).message})`)
+  }
+  return Object.freeze({ deadLetterTopic: topic })
+}
+
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'groupId', 'clientId', 'groupInstanceId', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'maxPollIntervalMs', 'rebalanceTimeoutMs',
   'autoOffsetReset', 'enableAutoCommit', 'autoCommitIntervalMs', 'isolationLevel', 'fetchMinBytes', 'fetchMaxBytes',
   'maxPartitionFetchBytes', 'fetchMaxWaitMs', 'maxPollRecords', 'partitionAssignors', 'allowAutoCreateTopics', 'metadataMaxAgeMs',
-  'retryBackoffMs', 'retryBackoffMaxMs', 'requestTimeoutMs', 'maxBufferedBytesPerPartition',
+  'retryBackoffMs', 'retryBackoffMaxMs', 'requestTimeoutMs', 'maxBufferedBytesPerPartition', 'deserializationErrorHandler',
 ] satisfies (keyof ConsumerOptions)[])
 
 /** Validates `options` and fills in defaults. Throws CORE_INVALID_CONFIG on the first bad option. */
@@ -224,5 +260,6 @@ export function resolveConsumerConfig(options: ConsumerOptions = {}): ConsumerCo
     retryBackoffMaxMs: int(options, 'retryBackoffMaxMs', 0),
     requestTimeoutMs: int(options, 'requestTimeoutMs', 1),
     maxBufferedBytesPerPartition,
+    deserializationErrorHandler: resolveDeserializationErrorHandler(options.deserializationErrorHandler),
   })
 }

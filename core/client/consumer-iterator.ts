@@ -7,6 +7,11 @@
  * consumer stops (committing, leaving the group). As in the runner, a batch stops being handed
  * out as soon as its partition is paused, seeked or revoked, or a rebalance waits; the records
  * not handed out are fetched again.
+ *
+ * A record that cannot be deserialized is not handed out: when the consumer's
+ * `deserializationErrorHandler` drops it (skip, dead-letter topic) it counts as processed at
+ * once; otherwise the iteration throws the typed error with the position at the record, and
+ * ends (the consumer stops, committing the records before it).
  */
 import type { ConsumerMessage, RunnerHost } from './consumer-runner.ts'
 import type { FetchedBatch } from './fetcher.ts'
@@ -33,7 +38,18 @@ export async function* iterateMessages<K, V>(host: IteratorHost<K, V>): AsyncGen
           complete = false
           break
         }
-        const message = await host.deserialize(record)
+        let message: ConsumerMessage<K, V> | null
+        try {
+          const deserialized = host.deserialize(record)
+          message = deserialized instanceof Promise ? await deserialized : deserialized
+        } catch (error) {
+          subscriptions.invalidate(batch)
+          throw error
+        }
+        if (message === null) {
+          subscriptions.advance(batch, record.offset + 1, batch.positionEpoch)
+          continue
+        }
         pending = { batch, offset: record.offset + 1 }
         yield message
         subscriptions.advance(batch, record.offset + 1, batch.positionEpoch)

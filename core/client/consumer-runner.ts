@@ -12,6 +12,15 @@
  * - A handler that throws: the partition goes back to the failed record, which is retried after
  *   a backoff (retry.ts' schedule); after `retry.retries` failures in a row the run crashes with
  *   the handler's error (the consumer stops and `finished()` rejects with it).
+ * - A record that cannot be deserialized (typed consumers; see record-deserializer.ts) and that
+ *   the consumer's `deserializationErrorHandler` drops (skip, dead-letter topic) is processed
+ *   without reaching the handler: the position moves past it. One it does not drop crashes the
+ *   run at once (the same bytes fail again, so it is not retried), with the position at it:
+ *   `eachMessage` has processed the records before it; `eachBatch` gets the records before it
+ *   as a batch first, and the run crashes after that batch (unless it was stopped or went stale).
+ *   A batch never contains dropped records; `resolveOffset` of the message before dropped ones
+ *   also resolves them.
+ * - Consumers without deserializers hand the fetched records over as they are (no copies).
  */
 import { CoreError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
@@ -78,6 +87,20 @@ export interface RunOptions<K, V> {
   readonly retry?: RunRetryOptions
 }
 
+/** A typed batch as deserialized for `eachBatch`. */
+interface DeserializedBatch<K, V> {
+  /** The records before `end` that were not dropped. */
+  readonly messages: readonly ConsumerMessage<K, V>[]
+  /** Where the position may move before any message is processed (past dropped records). */
+  readonly start: number
+  /** Message offset → the position once it is processed, when dropped records follow it. */
+  readonly droppedAfter: ReadonlyMap<number, number> | null
+  /** The position once every message is processed: the failed record, or the batch's end. */
+  readonly end: number
+  /** The failure at `end` that must crash the run, if any. */
+  readonly error: { readonly error: unknown } | null
+}
+
 /** What the runner needs of the consumer. */
 export interface RunnerHost<K, V> {
   readonly subscriptions: SubscriptionState
@@ -87,7 +110,11 @@ export interface RunnerHost<K, V> {
   poll(): Promise<FetchedBatch | null>
   /** Whether a rebalance waits (the loop must come back to poll). */
   rejoinNeeded(): boolean
-  deserialize(record: ConsumerRecord): ConsumerMessage<K, V> | Promise<ConsumerMessage<K, V>>
+  /**
+   * The message of a record; null when it cannot be deserialized and was dropped (skipped or
+   * dead-lettered); throws (rejects) when the consumer must stop at it.
+   */
+  deserialize(record: ConsumerRecord): ConsumerMessage<K, V> | null | Promise<ConsumerMessage<K, V> | null>
   /** True when `deserialize` returns every record as it is (no key or value deserializer). */
   readonly passesRecordsThrough: boolean
   touch(): void
@@ -192,15 +219,22 @@ export class ConsumerRunner<K, V> {
         subscriptions.invalidate(batch)
         return
       }
+      let message: ConsumerMessage<K, V> | null
       try {
         const deserialized = this.#host.deserialize(record)
-        const message = deserialized instanceof Promise ? await deserialized : deserialized
-        await eachMessage({ topic, partition, message, heartbeat, pause })
+        message = deserialized instanceof Promise ? await deserialized : deserialized
       } catch (error) {
-        await this.#failed(batch, record.offset, error)
-        return
+        this.#undeserializable(batch, record.offset, error)
       }
-      this.#succeeded(batch, record.offset)
+      if (message !== null) {
+        try {
+          await eachMessage({ topic, partition, message, heartbeat, pause })
+        } catch (error) {
+          await this.#failed(batch, record.offset, error)
+          return
+        }
+        this.#succeeded(batch, record.offset)
+      }
       subscriptions.advance(batch, record.offset + 1, batch.positionEpoch)
     }
     subscriptions.advance(batch, batch.nextOffset, batch.positionEpoch)
@@ -212,15 +246,26 @@ export class ConsumerRunner<K, V> {
     const { subscriptions } = host
     let resolved = batch.records[0].offset
     let messages: readonly ConsumerMessage<K, V>[]
-    try {
-      if (this.#host.passesRecordsThrough) {
-        // The batch's records array is its own (the fetcher does not keep it).
-        messages = batch.records as readonly ConsumerRecord[] as readonly ConsumerMessage<K, V>[]
-      } else {
-        const deserialized = batch.records.map((r) => this.#host.deserialize(r))
-        messages = deserialized.some((m) => m instanceof Promise) ? await Promise.all(deserialized) : (deserialized as ConsumerMessage<K, V>[])
+    let typed: DeserializedBatch<K, V> | null = null
+    if (host.passesRecordsThrough) {
+      // The batch's records array is its own (the fetcher does not keep it).
+      messages = batch.records as readonly ConsumerRecord[] as readonly ConsumerMessage<K, V>[]
+    } else {
+      typed = await this.#deserializeBatch(batch)
+      messages = typed.messages
+      // Records dropped before the first message are processed already.
+      if (typed.start > resolved) {
+        resolved = typed.start
+        subscriptions.advance(batch, resolved, batch.positionEpoch)
       }
-      const last = batch.records[batch.records.length - 1].offset
+      if (messages.length === 0) {
+        this.#endTypedBatch(batch, typed)
+        return
+      }
+    }
+    const droppedAfter = typed?.droppedAfter
+    try {
+      const last = messages[messages.length - 1].offset
       await this.#options.eachBatch!({
         batch: {
           topic: batch.topic,
@@ -241,8 +286,9 @@ export class ConsumerRunner<K, V> {
           },
         },
         resolveOffset(offset: number) {
-          if (offset + 1 <= resolved) return
-          resolved = offset + 1
+          const next = droppedAfter?.get(offset) ?? offset + 1
+          if (next <= resolved) return
+          resolved = next
           subscriptions.advance(batch, resolved, batch.positionEpoch)
         },
         commitOffsetsIfNecessary() {
@@ -261,10 +307,62 @@ export class ConsumerRunner<K, V> {
       return
     }
     this.#succeeded(batch, resolved)
+    if (typed !== null) {
+      if (this.#options.eachBatchAutoResolve !== false) subscriptions.advance(batch, typed.end, batch.positionEpoch)
+      this.#endTypedBatch(batch, typed)
+      return
+    }
     if (this.#options.eachBatchAutoResolve !== false) subscriptions.advance(batch, batch.nextOffset, batch.positionEpoch)
     const state = subscriptions.state(batch)
     // Records handed out but not resolved are fetched again from the position.
     if (state && state.position !== null && state.position < batch.nextOffset) subscriptions.invalidate(batch)
+  }
+
+  /**
+   * Deserializes a batch in offset order up to the first record that must fail the run: the
+   * messages, where the position may move for dropped records, and the failure.
+   */
+  async #deserializeBatch(batch: FetchedBatch): Promise<DeserializedBatch<K, V>> {
+    const { records } = batch
+    const messages: ConsumerMessage<K, V>[] = []
+    let start = records[0].offset
+    let droppedAfter: Map<number, number> | null = null
+    for (const record of records) {
+      let message: ConsumerMessage<K, V> | null
+      try {
+        const deserialized = this.#host.deserialize(record)
+        message = deserialized instanceof Promise ? await deserialized : deserialized
+      } catch (error) {
+        return { messages, start, droppedAfter, end: record.offset, error: { error } }
+      }
+      if (message !== null) messages.push(message)
+      else if (messages.length === 0) start = record.offset + 1
+      else (droppedAfter ??= new Map()).set(messages[messages.length - 1].offset, record.offset + 1)
+    }
+    return { messages, start, droppedAfter, end: batch.nextOffset, error: null }
+  }
+
+  /**
+   * After a typed batch's messages are processed: crash at a record that failed deserialization
+   * (unless the batch is stopped or stale: then it is met again when the partition is read
+   * again), and fetch again what was not resolved.
+   */
+  #endTypedBatch(batch: FetchedBatch, typed: DeserializedBatch<K, V>): void {
+    const { subscriptions } = this.#host
+    if (typed.messages.length === 0) subscriptions.advance(batch, typed.end, batch.positionEpoch)
+    if (typed.error !== null && this.#running && this.#valid(batch) && !this.#host.rejoinNeeded()) {
+      this.#undeserializable(batch, typed.end, typed.error.error)
+    }
+    const state = subscriptions.state(batch)
+    if (state && state.position !== null && state.position < batch.nextOffset) subscriptions.invalidate(batch)
+  }
+
+  /** A record that cannot be deserialized and was not dropped: the run crashes with the position at it. */
+  #undeserializable(batch: FetchedBatch, offset: number, error: unknown): never {
+    this.#host.subscriptions.invalidate(batch)
+    this.#host.logger.error(`The record at offset ${offset} of ${formatTopicPartition(batch)} cannot be deserialized; the consumer stops at it `
+      + '(fix the data or the deserializer, or set deserializationErrorHandler to skip it or send it to a dead-letter topic)', { cause: String(error) })
+    throw error
   }
 
   #succeeded(tp: TopicPartition, offset: number): void {

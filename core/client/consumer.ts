@@ -19,6 +19,21 @@
  * Typed keys and values: pass `key` / `value` deserializers (`serialization.ts`); without them
  * keys and values are the record's bytes.
  *
+ * A record whose key or value deserializer throws (or rejects) never reaches the application.
+ * Its error names topic, partition, offset and key or value: the deserializer's own error with
+ * the record attached when it offers `withRecord` (serdes' `SerdesError`, with the schema id),
+ * else a `RecordDeserializationError` (`CORE_DESERIALIZATION`). `deserializationErrorHandler`:
+ * - 'fail' (default): the run crashes with it (`finished()` rejects; iteration throws), not
+ *   retried, and the consumer stops with its position, hence every commit, at the record.
+ * - 'skip': logged (warn), counted in `metrics().skippedRecords`, processed.
+ * - `{ deadLetterTopic }`: its raw bytes are produced there with `__creek.errors.*` headers
+ *   (acks = all); processed once acknowledged, counted in `metrics().deadLetteredRecords`; a
+ *   failed send is a 'fail'. The producer comes from `deadLetterProducer` (else one on this
+ *   transport), made on first use and closed with the consumer.
+ * - a function of the error and the raw record, answering 'fail' or 'skip'.
+ * `eachBatch` batches leave dropped records out and end before a failing one. Details:
+ * record-deserializer.ts, dead-letter-message.ts.
+ *
  * Lifecycle: `stop()` ends consumption (committing and leaving the group; `run` or iteration may
  * start again and rejoin); `close()` also releases everything; `kill()` drops everything
  * silently, as a crashed process would (for tests of failover).
@@ -38,6 +53,8 @@ import { GroupOffsetsClient } from './group-offsets-client.ts'
 import { PartitionMap, type TopicPartition, formatTopicPartition } from './partition-map.ts'
 import { PositionInitializer } from './position-initializer.ts'
 import type { RebalanceListener } from './rebalance-callbacks.ts'
+import { Producer } from './producer.ts'
+import { type DeadLetterProducer, RecordDeserializer } from './record-deserializer.ts'
 import type { Deserializer } from './serialization.ts'
 import { SubscriptionState } from './subscription-state.ts'
 import type { Transport } from './transport.ts'
@@ -48,6 +65,19 @@ export interface ConsumerClientOptions<K, V> extends ConsumerOptions {
   readonly logger?: Logger
   /** A cluster view to share with other clients (default: the consumer's own). */
   readonly metadata?: ClusterMetadata
+  /**
+   * Makes the producer of `deserializationErrorHandler: { deadLetterTopic }`, on first use
+   * (default: a producer on the consumer's transport). The consumer closes it.
+   */
+  readonly deadLetterProducer?: () => DeadLetterProducer
+}
+
+/** Counters of the consumer since it was made. */
+export interface ConsumerMetrics {
+  /** Records dropped by `deserializationErrorHandler` (see the module comment). */
+  readonly skippedRecords: number
+  /** Records sent to the dead-letter topic of `deserializationErrorHandler`. */
+  readonly deadLetteredRecords: number
 }
 
 export interface SubscribeOptions extends RebalanceListener {
@@ -78,8 +108,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
   readonly #metadata: ClusterMetadata
   readonly #ownsMetadata: boolean
   readonly #logger: Logger
-  readonly #key: Deserializer<K> | undefined
-  readonly #value: Deserializer<V> | undefined
+  /** Null without key and value deserializers: records are then handed out as they are. */
+  readonly #records: RecordDeserializer<K, V> | null
   readonly #subscriptions = new SubscriptionState()
   readonly #fetcher: Fetcher
   readonly #offsets: GroupOffsetsClient | undefined
@@ -103,12 +133,18 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
   #killed = false
 
   constructor(transport: Transport, options: ConsumerClientOptions<K, V> = {}) {
-    const { key, value, logger, metadata, ...consumerOptions } = options
+    const { key, value, logger, metadata, deadLetterProducer, ...consumerOptions } = options
     this.config = resolveConsumerConfig(consumerOptions)
     this.#transport = transport
     this.#logger = logger ?? silentLogger
-    this.#key = key
-    this.#value = value
+    this.#records = key === undefined && value === undefined ? null : new RecordDeserializer<K, V>({
+      key,
+      value,
+      handler: this.config.deserializationErrorHandler,
+      logger: this.#logger,
+      deadLetterProducer: deadLetterProducer
+        ?? (() => new Producer(transport, { clientId: `${this.config.clientId}-dead-letter`, acks: -1, logger: this.#logger })),
+    })
     this.#ownsMetadata = metadata === undefined
     this.#metadata = metadata ?? new ClusterMetadata(transport, {
       allowAutoTopicCreation: this.config.allowAutoCreateTopics,
@@ -338,8 +374,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
       maxPollRecords: this.config.maxPollRecords,
       poll: () => this.#poll(),
       rejoinNeeded: () => this.#killed || (this.#coordinator?.rejoinNeeded ?? false),
-      deserialize: (record) => this.#deserialize(record),
-      passesRecordsThrough: this.#key === undefined && this.#value === undefined,
+      deserialize: this.#deserializer(),
+      passesRecordsThrough: this.#records === null,
       touch: () => this.#coordinator?.touch(),
       commitIfNecessary: () => this.#commitIfNecessary(),
       pause: (tp) => {
@@ -405,14 +441,16 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     })().catch((error: unknown) => this.#logger.warn('Metadata refresh failed', { cause: String(error) }))
   }
 
-  #deserialize(record: ConsumerRecord): ConsumerMessage<K, V> | Promise<ConsumerMessage<K, V>> {
-    if (this.#key === undefined && this.#value === undefined) return record as unknown as ConsumerMessage<K, V>
-    const key = this.#key ? this.#key.deserialize(record.topic, record.key, record.headerList) : (record.key as K)
-    const value = this.#value ? this.#value.deserialize(record.topic, record.value, record.headerList) : (record.value as V)
-    if (key instanceof Promise || value instanceof Promise) {
-      return Promise.all([key, value]).then(([k, v]) => ({ ...record, key: k, value: v }))
-    }
-    return { ...record, key, value }
+  /** Records as messages: as they are without deserializers, else through the deserializer and its error handler. */
+  #deserializer(): (record: ConsumerRecord) => ConsumerMessage<K, V> | null | Promise<ConsumerMessage<K, V> | null> {
+    const records = this.#records
+    if (records === null) return (record) => record as unknown as ConsumerMessage<K, V>
+    return (record) => records.deserialize(record)
+  }
+
+  /** Counters of records the deserialization error handler dropped. */
+  metrics(): ConsumerMetrics {
+    return { skippedRecords: this.#records?.skippedRecords ?? 0, deadLetteredRecords: this.#records?.deadLetteredRecords ?? 0 }
   }
 
   /** `for await (const message of consumer)`: see the module comment for when a message counts as processed. */
@@ -422,7 +460,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
       subscriptions: this.#subscriptions,
       poll: () => this.#poll(),
       rejoinNeeded: () => this.#coordinator?.rejoinNeeded ?? false,
-      deserialize: (record) => this.#deserialize(record),
+      deserialize: this.#deserializer(),
       active: () => this.#iterating && !this.#closed && !this.#killed,
       end: async () => {
         if (this.#iterating) await this.stop()
@@ -463,13 +501,14 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     if (runner) await withTimeout(runner.done.catch(() => undefined), this.config.requestTimeoutMs)
   }
 
-  /** Stops (see `stop`) and releases the consumer; it cannot be used again. */
+  /** Stops (see `stop`) and releases the consumer, its dead-letter producer included; it cannot be used again. */
   async close(): Promise<void> {
     if (this.#closed) return
     await this.stop()
     this.#closed = true
     this.#fetcher.close()
     if (this.#ownsMetadata) this.#metadata.close()
+    await this.#records?.close()
   }
 
   /** Drops everything silently: no commit, no LeaveGroup, no listener calls (a crashed process). */
@@ -483,6 +522,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     this.#stopController.abort()
     this.#fetcher.close()
     if (this.#ownsMetadata) this.#metadata.close()
+    // Nothing is waited for, but the producer's timers must not outlive the consumer.
+    this.#records?.close().catch(() => undefined)
   }
 
   /** The member id in the group ('' when not a member), for logs and tests. */

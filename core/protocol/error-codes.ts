@@ -221,6 +221,8 @@ const CORE_TO_KAFKA = {
   CORE_NETWORK: ErrorCode.NETWORK_EXCEPTION,
   CORE_CLOSED: ErrorCode.UNKNOWN_SERVER_ERROR,
   CORE_PROTOCOL: ErrorCode.UNKNOWN_SERVER_ERROR,
+  // A client-side failure: Kafka has no code for it (its Java client raises RecordDeserializationException).
+  CORE_DESERIALIZATION: ErrorCode.UNKNOWN_SERVER_ERROR,
   CORE_KAFKA_ERROR: ErrorCode.UNKNOWN_SERVER_ERROR,
 } as const satisfies Record<CoreErrorCode, number>
 
