@@ -115,7 +115,9 @@ export function avroSerde<T>(options: AvroSerdeOptions): Serde<T> {
       plan = { type: readerType ?? writer, resolver: undefined }
     } else {
       try {
-        plan = { type: readerType, resolver: readerType.createResolver(writer) }
+        // Names match without namespaces, as in Avro's own resolution and the registry's
+        // compatibility check: a schema the registry accepts must also decode.
+        plan = { type: readerType, resolver: readerType.createResolver(writer, { ignoreNamespaces: true }) }
       } catch (error) {
         throw toSerdesError(error, 'SERDES_INCOMPATIBLE_SCHEMA', 'The writer schema cannot be read as the reader schema', context)
       }

@@ -151,3 +151,13 @@ describe('avro serde', () => {
     expect(() => serdes.avro({ registry: new InMemorySchemaRegistry(), schema: { type: 'record', name: 'X' } })).toThrow(expect.objectContaining({ code: 'SERDES_INVALID_SCHEMA' }))
   })
 })
+
+describe('avro serde across a namespace change', () => {
+  it('reads data written with a schema whose namespace differs, as the registry allows', async () => {
+    const registry = new InMemorySchemaRegistry()
+    const writer = serdes.avro<{ id: number }>({ registry, schema: { type: 'record', name: 'User', namespace: 'old.ns', fields: [{ name: 'id', type: 'int' }] } })
+    const reader = serdes.avro<{ id: number }>({ registry, readerSchema: { type: 'record', name: 'User', namespace: 'new.ns', fields: [{ name: 'id', type: 'int' }] } })
+    const bytes = await writer.serialize('t', { id: 7 })
+    expect(await reader.deserialize('t', bytes)).toEqual({ id: 7 })
+  })
+})
