@@ -23,15 +23,32 @@ export const SERDES_ERROR_CODES = {
   SERDES_SCHEMA_NOT_FOUND: false,
   /** A schema does not parse, or is not of the expected type. */
   SERDES_INVALID_SCHEMA: false,
-  /** The writer's schema cannot be read as the reader's schema. */
+  /**
+   * The writer's schema cannot be read as the reader's schema, or the schema registry refused to
+   * register a schema incompatible with the subject's earlier versions (registry code 40901).
+   */
   SERDES_INCOMPATIBLE_SCHEMA: false,
   /** The schema registry could not be reached or failed; repeating the call may succeed. */
   SERDES_REGISTRY_UNAVAILABLE: true,
   /** A serde was built with invalid options. */
   SERDES_INVALID_CONFIG: false,
+  /**
+   * The schema registry refused a request for a reason other than the ones above: an invalid
+   * version, compatibility level, mode or subject, an operation the mode forbids, a version
+   * still referenced, a delete in the wrong state. `registryErrorCode` says which (42202…).
+   */
+  SERDES_REGISTRY_REJECTED: false,
 } as const satisfies Record<string, boolean>
 
 export type SerdesErrorCode = keyof typeof SERDES_ERROR_CODES
+
+export interface SerdesErrorOptions extends CreekErrorOptions {
+  /**
+   * The Confluent Schema Registry error code behind the failure (40401, 42201, 50001…), when a
+   * registry answered one; kept by `withRecord` and `withContext`.
+   */
+  readonly registryErrorCode?: number
+}
 
 /** Where a serde failure happened; every field is optional because not every serde knows all. */
 export interface SerdesErrorContext {
@@ -66,9 +83,11 @@ export class SerdesError extends CreekError {
   readonly subject: string | undefined
   readonly partition: number | undefined
   readonly offset: number | undefined
-  readonly #options: CreekErrorOptions
+  /** The schema registry's error code, when a registry refused the request (see SerdesErrorOptions). */
+  readonly registryErrorCode: number | undefined
+  readonly #options: SerdesErrorOptions
 
-  constructor(code: SerdesErrorCode, detail: string, context: SerdesErrorContext = {}, options: CreekErrorOptions = {}) {
+  constructor(code: SerdesErrorCode, detail: string, context: SerdesErrorContext = {}, options: SerdesErrorOptions = {}) {
     super(detail + describeContext(context), SERDES_ERROR_CODES[code], options)
     this.code = code
     this.detail = detail
@@ -78,6 +97,7 @@ export class SerdesError extends CreekError {
     this.subject = context.subject
     this.partition = context.partition
     this.offset = context.offset
+    this.registryErrorCode = options.registryErrorCode
     this.#options = options
   }
 

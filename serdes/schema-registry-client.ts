@@ -7,9 +7,10 @@
  *   references) registered under two subjects has one id. Versions count from 1 per subject.
  * - `register` of a schema a subject already holds returns its id without a new version.
  *
- * Implementations: `InMemorySchemaRegistry` (in this layer); a REST client of Confluent's API
- * and an embedded registry backed by a compacted topic come later. Failures are SerdesErrors:
- * SERDES_SCHEMA_NOT_FOUND for an unknown id, subject, version or schema, SERDES_INVALID_SCHEMA
+ * Implementations: `InMemorySchemaRegistry` (one process, nothing kept), `EmbeddedSchemaRegistry`
+ * (schemas in the compacted `_schemas` topic of a Creek cluster; registry/embedded-schema-registry.ts)
+ * and `RestSchemaRegistry` (a client of Confluent's REST API, Creek's or Confluent's own).
+ * Failures are SerdesErrors: SERDES_SCHEMA_NOT_FOUND for an unknown id, subject, version or schema, SERDES_INVALID_SCHEMA
  * for a schema that does not parse, SERDES_REGISTRY_UNAVAILABLE (retriable) when the registry
  * cannot be reached.
  */

@@ -15,7 +15,12 @@
  *   (continue with the next record, or fail the task). It never kills the pipeline silently.
  */
 import type { RecordHeader } from '../../core/index.ts'
+import type { Serde } from '../../serdes/index.ts'
 import type { StateStore } from '../state/api.ts'
+import type { TaskId } from './task-id.ts'
+
+export { formatTaskId } from './task-id.ts'
+export type { TaskId } from './task-id.ts'
 
 /** A record inside a topology: typed key and value, event time, headers. */
 export interface StreamRecord<K, V> {
@@ -33,17 +38,6 @@ export interface RecordMetadata {
   readonly offset: number
 }
 
-/** A task: a sub-topology (`subtopology`) instantiated for one partition number. */
-export interface TaskId {
-  readonly subtopology: number
-  readonly partition: number
-}
-
-/** `0_3`: Kafka Streams' task id string (sub-topology, partition), also its state directory name. */
-export function formatTaskId(id: TaskId): string {
-  return `${id.subtopology}_${id.partition}`
-}
-
 export interface ProcessorContext<KForward = never, VForward = never> {
   readonly applicationId: string
   readonly taskId: TaskId
@@ -58,6 +52,10 @@ export interface ProcessorContext<KForward = never, VForward = never> {
   currentSystemTimeMs(): number
   /** Asks for a commit of the task as soon as possible (after the current record). */
   commit(): void
+  /** The application's `defaultKeySerde` (a bytes serde when none is configured). */
+  keySerde(): Serde<unknown>
+  /** The application's `defaultValueSerde` (a bytes serde when none is configured). */
+  valueSerde(): Serde<unknown>
 }
 
 export interface Processor<KIn, VIn, KOut = never, VOut = never> {

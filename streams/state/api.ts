@@ -19,7 +19,7 @@
  * - `null` is never stored as a value: `put(key, null)` deletes `key` (Kafka's rule).
  */
 import type { StreamsConfig } from '../runtime/config.ts'
-import type { TaskId } from '../processor/api.ts'
+import type { TaskId } from '../processor/task-id.ts'
 
 export interface KeyValue<K, V> {
   readonly key: K
