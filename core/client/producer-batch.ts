@@ -260,6 +260,33 @@ export class ProducerBatch {
     this.#finish()
   }
 
+  /**
+   * The record owners in batch order: record i of the batch is record `index` of `send`.
+   * For re-batching the records of a batch the broker refused as too large.
+   */
+  owners(): { send: SendHandle; index: number }[] {
+    const owners: { send: SendHandle; index: number }[] = []
+    for (const run of this.#runs ?? []) for (let i = 0; i < run.count; i++) owners.push({ send: run.send, index: run.index + i })
+    return owners
+  }
+
+  /**
+   * Hands the batch's records over to `parts` (its records re-batched, in order): the batch is
+   * done without completing its sends, which the parts complete; `whenDone` resolves once every
+   * part is done, so a flush that waits for this batch still waits for its records.
+   */
+  replaceBy(parts: readonly ProducerBatch[]): void {
+    if (this.#done) return
+    const waiters = this.#waiters
+    this.#waiters = null
+    this.#done = true
+    this.encoded = null
+    this.#builder = null
+    this.#runs = null
+    this.#lastRun = null
+    if (waiters !== null) void Promise.all(parts.map((part) => part.whenDone())).then(() => { for (const resolve of waiters) resolve() })
+  }
+
   /** Resolves when the batch is done (never rejects). */
   whenDone(): Promise<void> {
     if (this.#done) return Promise.resolve()

@@ -15,14 +15,15 @@
  *   back to the front of the queue to retry (`retryLater`) or reports it done (`done`): so at
  *   most one batch per partition is in flight and a retried batch is never overtaken.
  * - The bytes of a batch's records return to the buffer memory when it is done.
+ * - A batch the broker refuses as too large is split (`split`) and its parts take its place.
  *
  * Concurrency: single-threaded; `onReady` is called whenever a partition may have become ready.
  */
 import type { CompressionType } from '../protocol/compression/codecs.ts'
-import { BufferMemory } from './buffer-memory.ts'
-import type { RecordHeader } from '../protocol/record-batch.ts'
+import { type RecordHeader, decodeRecordBatch } from '../protocol/record-batch.ts'
 import { RECORD_BATCH_HEADER_SIZE } from '../protocol/record-batch-header.ts'
-import { ProducerBatch, type SendHandle } from './producer-batch.ts'
+import { BufferMemory } from './buffer-memory.ts'
+import { ProducerBatch, type SendHandle, recordSize } from './producer-batch.ts'
 
 export interface PartitionQueue {
   readonly topic: string
@@ -208,6 +209,39 @@ export class RecordAccumulator {
       queue.inFlight = null
       this.#markIfReady(queue)
     }
+  }
+
+  /**
+   * Re-batches the in-flight `batch` of `queue`, which the broker refused as too large
+   * (MESSAGE_TOO_LARGE), into batches of at most half its size (and at most `batchSize`), put
+   * back at the front of the partition in order; the partition waits meanwhile. The records keep
+   * their sends, their memory and the batch's creation time (delivery timeout). A batch of one
+   * record cannot be split: the caller fails it instead.
+   */
+  async split(queue: PartitionQueue, batch: ProducerBatch): Promise<void> {
+    const encoded = batch.encoded!
+    const decoded = await decodeRecordBatch(encoded)
+    const owners = batch.owners()
+    const target = Math.max(1, Math.min(this.#batchSize, Math.ceil((encoded.length - RECORD_BATCH_HEADER_SIZE) / 2)))
+    const parts: ProducerBatch[] = []
+    let part: ProducerBatch | null = null
+    for (let i = 0; i < decoded.records.length; i++) {
+      const { key, value, headers, timestamp } = decoded.records[i]
+      const size = recordSize(key, value, headers)
+      if (part === null || part.sizeInBytes - RECORD_BATCH_HEADER_SIZE + size > target) {
+        part = new ProducerBatch(batch.topic, batch.partition, batch.acks, batch.compression, batch.createdAt, Math.min(target, encoded.length) + RECORD_BATCH_HEADER_SIZE)
+        parts.push(part)
+      }
+      // Copies: the parts must not keep the refused batch's buffer alive.
+      part.append(owners[i].send, owners[i].index, timestamp, key, value, headers, size)
+    }
+    for (const p of parts) await p.encode()
+    this.#incomplete.delete(batch)
+    for (const p of parts) this.#incomplete.add(p)
+    batch.replaceBy(parts)
+    queue.inFlight = null
+    queue.closed.unshift(...parts)
+    this.#markIfReady(queue)
   }
 
   /** Fails the head batch of a partition that is not in flight (expired before it was sent). */

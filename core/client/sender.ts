@@ -13,7 +13,9 @@
  * - Retriable failures (retriable Kafka codes, retriable transport errors, a request that got
  *   no answer within `requestTimeoutMs`) are retried after `backoffDelay` (retry.ts) while
  *   `retries` and `deliveryTimeoutMs` allow; errors that suggest stale metadata refresh it first.
- *   Anything else fails the batch's sends at once with the broker's error.
+ *   Anything else fails the batch's sends at once with the broker's error, except
+ *   MESSAGE_TOO_LARGE for a batch of several records: it is split and its parts are sent
+ *   instead (Kafka's producer does the same); a single record too large fails.
  * - A batch older than `deliveryTimeoutMs` that is not in flight fails with REQUEST_TIMED_OUT,
  *   carrying the last error as `cause`.
  * - acks = 0: the broker does not answer; a batch is done once its request is handed to the
@@ -234,11 +236,27 @@ export class Sender {
       } else {
         const detail = answer.errorMessage ?? answer.recordErrors?.[0]?.batchIndexErrorMessage ?? null
         const error = new TopicPartitionError(answer.errorCode, batch.topic, batch.partition, detail)
+        if (answer.errorCode === ErrorCode.MESSAGE_TOO_LARGE && batch.recordCount > 1 && !this.#closed) {
+          this.#split(draft.queues[i], batch, error)
+          continue
+        }
         if (STALE_METADATA_CODES.has(answer.errorCode)) (staleMetadata ??= []).push(batch.topic)
         this.#retryOrFail(draft.queues[i], batch, error, now)
       }
     }
     if (staleMetadata !== null) this.#refreshMetadata(staleMetadata)
+  }
+
+  /** Splits a batch the broker found too large (as Kafka's producer does); a failed split fails it. */
+  #split(queue: PartitionQueue, batch: ProducerBatch, error: unknown): void {
+    this.#logger.debug(`Producer ${this.#config.clientId}: splitting a batch of ${batch.recordCount} records for ${batch.topic}-${batch.partition} refused as too large`)
+    // The parts are put back as ready batches: the accumulator wakes the sender.
+    this.#accumulator.split(queue, batch).catch(
+      (cause: unknown) => {
+        this.#logger.warn(`Producer ${this.#config.clientId}: cannot split a batch for ${batch.topic}-${batch.partition}`, { cause: String(cause) })
+        this.#accumulator.done(batch, error)
+      },
+    )
   }
 
   #retryOrFail(queue: PartitionQueue, batch: ProducerBatch, error: unknown, now: number): void {

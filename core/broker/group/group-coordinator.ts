@@ -200,6 +200,11 @@ export class GroupCoordinator {
     return this.#offsets.expireOffsets(now)
   }
 
+  /** A deleted topic's committed offsets leave every group (see GroupOffsets.deleteTopicOffsets). */
+  deleteTopicOffsets(topic: string): Promise<number> {
+    return this.#offsets.deleteTopicOffsets(topic)
+  }
+
   /** DeleteGroups: only Empty groups; their offsets and metadata get tombstones. */
   deleteGroups(groupIds: readonly string[]): Promise<DeleteGroupsResponse> {
     return this.#offsets.deleteGroups(groupIds)

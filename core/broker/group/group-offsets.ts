@@ -208,6 +208,36 @@ export class GroupOffsets {
     return expired
   }
 
+  /**
+   * A topic was deleted: every group forgets its committed offsets for it (tombstones written),
+   * and an Empty group left without offsets is removed, as Kafka's coordinator does. Resolves
+   * with the number of offsets removed once the tombstones are durable.
+   */
+  async deleteTopicOffsets(topic: string): Promise<number> {
+    if (this.#ctx.closed) return 0
+    const now = this.#ctx.clock()
+    let removed = 0
+    const writes: Promise<unknown>[] = []
+    for (const group of [...this.#ctx.groups.values()]) {
+      const records: OffsetsTopicRecord[] = []
+      for (const { topic: t, partition } of group.allOffsets()) {
+        if (t !== topic) continue
+        group.deleteOffset(t, partition)
+        records.push({ key: encodeOffsetCommitKey(group.groupId, t, partition), value: null })
+      }
+      if (records.length === 0) continue
+      removed += records.length
+      if (group.is(GroupState.EMPTY) && !group.hasOffsets) {
+        this.#kill(group)
+        records.push({ key: encodeGroupMetadataKey(group.groupId), value: null })
+      }
+      this.#ctx.logger.info(`Removed ${records.length - (group.is(GroupState.DEAD) ? 1 : 0)} committed offsets of deleted topic '${topic}' from group '${group.groupId}'`, { groupId: group.groupId, topic })
+      writes.push(this.#writeTombstones(group.groupId, records, now))
+    }
+    await Promise.all(writes)
+    return removed
+  }
+
   deleteGroups(groupIds: readonly string[]): Promise<DeleteGroupsResponse> {
     const now = this.#ctx.clock()
     const writes: Promise<unknown>[] = []

@@ -66,6 +66,7 @@ export const deleteTopicsHandler = defineHandler(DeleteTopics, async (broker, re
       refuseInternalTopic(topic, 'delete')
       await broker.logs.deleteTopic(topic.name)
       broker.logger.info(`Deleted topic '${topic.name}'`, { topic: topic.name })
+      await broker.groups.deleteTopicOffsets(topic.name)
     } catch (error) {
       const failure = failureOf(error, broker.logger, `Deleting topic ${key}`)
       result.errorCode = failure.errorCode

@@ -86,6 +86,27 @@ describe('Admin: topics', () => {
   })
 })
 
+describe('Admin: deleting a topic and group offsets', () => {
+  it("drops the deleted topic's committed offsets from every group, and removes a group left without offsets", async () => {
+    const creek = await openCreek()
+    const admin = creek.admin()
+    await admin.createTopics([{ topic: 'gone', numPartitions: 2 }, { topic: 'kept' }])
+    await produce(creek, 'gone', 0, [{ value: 'a' }])
+    await produce(creek, 'kept', 0, [{ value: 'b' }])
+    await admin.resetGroupOffsets('both', 'gone', { to: 'latest' })
+    await admin.resetGroupOffsets('both', 'kept', { to: 'latest' })
+    await admin.resetGroupOffsets('only-gone', 'gone', { to: 'latest' })
+    expect((await admin.listGroups()).map((g) => g.groupId).sort()).toEqual(['both', 'only-gone'])
+
+    await admin.deleteTopics(['gone'])
+    expect((await admin.listGroupOffsets('both')).map((o) => `${o.topic}-${o.partition}@${o.committedOffset}`)).toEqual(['kept-0@1'])
+    expect((await admin.listGroups()).map((g) => g.groupId)).toEqual(['both'])
+    // A topic created again under the same name starts without the old offsets.
+    await admin.createTopics([{ topic: 'gone' }])
+    expect((await admin.listGroupOffsets('both', { topics: ['gone'] }))[0]?.committedOffset ?? -1).toBe(-1)
+  })
+})
+
 describe('Admin: offsets, partitions and records', () => {
   it('fetches earliest and latest offsets, and offsets by timestamp', async () => {
     const creek = await openCreek()

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { Producer } from '../../../core/client/producer.ts'
 import { TopicPartitionError } from '../../../core/client/topic-partition-error.ts'
@@ -241,6 +242,39 @@ describe('Producer errors and limits', () => {
     await expect(producer.send({ topic: 'nope', messages: [{ value: 'v' }] })).rejects.toMatchObject({
       code: 'CORE_UNKNOWN_TOPIC_OR_PARTITION',
     })
+    await producer.close()
+  })
+
+  it('splits a batch the broker refuses as too large and delivers every record in order; a single record too large fails', async () => {
+    const { broker, transport } = await setup()
+    await broker.logs.createTopic('small', { partitions: 1, configs: { 'max.message.bytes': 1200 } })
+    const producer = new Producer(transport, { ...fast, lingerMs: 20, batchSize: 64 * 1024 })
+    const messages = Array.from({ length: 60 }, (_, i) => ({ key: `k${i}`, value: Buffer.alloc(80, i) }))
+    const sends = [producer.send({ topic: 'small', messages: messages.slice(0, 30) }), producer.send({ topic: 'small', messages: messages.slice(30) })]
+    const results = (await Promise.all(sends)).flat()
+    expect(results.map((r) => r.offset)).toEqual(Array.from({ length: 60 }, (_, i) => i))
+    const records = await readRecords(broker, 'small', 0)
+    expect(records.map((r) => text(r.key))).toEqual(messages.map((m) => m.key))
+    expect(records.every((r, i) => r.value!.equals(messages[i].value))).toBe(true)
+    const batches = await readBatches(broker, 'small', 0)
+    expect(batches.length).toBeGreaterThan(4)
+    expect(batches.every((b) => b.sizeInBytes <= 1200)).toBe(true)
+    const produces = transport.requests('Produce').length
+    await expect(producer.send({ topic: 'small', messages: [{ value: Buffer.alloc(2000) }] })).rejects.toMatchObject({ errorCode: ErrorCode.MESSAGE_TOO_LARGE })
+    expect(transport.requests('Produce').length).toBe(produces + 1)
+    await producer.flush()
+    await producer.close()
+  })
+
+  it('splits a compressed batch refused as too large', async () => {
+    const { broker, transport } = await setup()
+    await broker.logs.createTopic('small-gzip', { partitions: 1, configs: { 'max.message.bytes': 1500 } })
+    const producer = new Producer(transport, { ...fast, lingerMs: 20, compression: 'gzip' })
+    const messages = Array.from({ length: 40 }, () => ({ value: randomBytes(100) }))
+    const results = await producer.send({ topic: 'small-gzip', messages })
+    expect(results.map((r) => r.offset)).toEqual(Array.from({ length: 40 }, (_, i) => i))
+    const records = await readRecords(broker, 'small-gzip', 0)
+    expect(records.every((r, i) => r.value!.equals(messages[i].value))).toBe(true)
     await producer.close()
   })
 })
