@@ -15,6 +15,13 @@ export type {
   StateStoreContext, StoreBuilder,
 } from './state/api.ts'
 // -- state exports below (owned by the state-store work) --
+export { Stores, KeyValueStoreBuilder } from './state/stores.ts'
+export type { KeyValueBytesStoreSupplier } from './state/stores.ts'
+export { MeteredKeyValueStore } from './state/metered-key-value-store.ts'
+export { InMemoryKeyValueStore } from './state/in-memory-key-value-store.ts'
+export { RocksDBKeyValueStore, ROCKSDB_STORE_DEFAULTS } from './state/rocksdb-key-value-store.ts'
+export type { RocksDBKeyValueStoreOptions } from './state/rocksdb-key-value-store.ts'
+export { changelogTopicName, relativeChangelogTopicName } from './state/changelog-topic.ts'
 
 // Topology, DSL, operators (streams/topology/, streams/dsl/, streams/operators/).
 export type { InputRecord, TaskRuntime } from './topology/task-runtime.ts'
