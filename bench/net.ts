@@ -110,7 +110,7 @@ async function kafkajsConsume(bootstrap: string, topic: string, expected: number
 /** Starts `creek start --port 0` as a child process; resolves with its port and a stop function. */
 async function startBroker(dataDir: string): Promise<{ port: number; stop: () => Promise<void> }> {
   const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'creek.js')
-  const child = spawn(process.execPath, [bin, 'start', '--data-dir', dataDir, '--port', '0', '--log-level', 'warn',
+  const child = spawn(process.execPath, [bin, 'start', '--data-dir', dataDir, '--port', '0', '--no-registry', '--log-level', 'warn',
     '--config', 'offsets.topic.num.partitions=1', '--config', 'group.initial.rebalance.delay.ms=0'], { stdio: ['ignore', 'pipe', 'inherit'] })
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''

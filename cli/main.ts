@@ -2,7 +2,8 @@
  * The `creek` command line. Subcommands are added as the layers they drive land.
  *
  * Errors: a Creek error or a usage mistake prints `creek: <message>` on stderr and exits 1; a
- * Kafka error code is named after the message. Anything else is a bug: its stack follows.
+ * Kafka error code is named after the message; an error a schema registry answered prints as
+ * `creek: error <code>: <message>` with Confluent's code. Anything else is a bug: its stack follows.
  */
 import { Command } from 'commander'
 import { CreekError, KafkaApiError } from '../core/index.ts'
@@ -11,6 +12,7 @@ import { registerConsume } from './commands/consume.ts'
 import { registerDemo } from './commands/demo.ts'
 import { registerGroups } from './commands/groups.ts'
 import { registerProduce } from './commands/produce.ts'
+import { registerSchemas } from './commands/schemas.ts'
 import { registerStart } from './commands/start.ts'
 import { registerTopics } from './commands/topics.ts'
 
@@ -21,6 +23,7 @@ registerTopics(program)
 registerGroups(program)
 registerProduce(program)
 registerConsume(program)
+registerSchemas(program)
 registerDemo(program)
 
 try {
@@ -40,5 +43,19 @@ function describeError(error: unknown): string {
     const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message
     return `${message} [${error.errorName}]`
   }
+  const registryCode = registryErrorCode(error)
+  // Confluent's `error <code>: <message>`; the message without the context Creek appends.
+  if (registryCode !== undefined) return `error ${registryCode}: ${(error as { detail?: string }).detail ?? (error as Error).message}`
   return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * The schema registry's error code of a SerdesError (a registry answered with an error), read
+ * from its fields rather than by `instanceof`, so that commands that never touch a registry do
+ * not load the serdes layer at start-up.
+ */
+function registryErrorCode(error: unknown): number | undefined {
+  if (!(error instanceof CreekError)) return undefined
+  const code = (error as { registryErrorCode?: unknown }).registryErrorCode
+  return typeof code === 'number' ? code : undefined
 }

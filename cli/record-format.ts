@@ -3,8 +3,8 @@
  *
  * | token | prints |
  * |---|---|
- * | `%v`, `%s` | the value (UTF-8; empty when null) |
- * | `%k` | the key (UTF-8; empty when null) |
+ * | `%v`, `%s` | the value (UTF-8; empty when null), or its decoded text with `--value-format` |
+ * | `%k` | the key (UTF-8; empty when null), or its decoded text with `--key-format` |
  * | `%S`, `%K` | value and key length in bytes, -1 when null |
  * | `%t`, `%p`, `%o` | topic, partition, offset |
  * | `%T` | timestamp in ms since the epoch |
@@ -25,15 +25,19 @@ export interface FormattableRecord {
   readonly timestamp: number
   readonly key: Buffer | null
   readonly value: Buffer | null
+  /** The key as decoded by a key format (`%k` prints it instead of the bytes); `%K` stays the byte length. */
+  readonly keyText?: string
+  /** The value as decoded by a value format (`%v`, `%s`). */
+  readonly valueText?: string
   readonly headers: readonly { readonly key: string; readonly value: Buffer | null }[]
 }
 
 type Part = string | ((record: FormattableRecord) => string)
 
 const TOKENS: Record<string, (record: FormattableRecord) => string> = {
-  v: (r) => r.value?.toString('utf8') ?? '',
-  s: (r) => r.value?.toString('utf8') ?? '',
-  k: (r) => r.key?.toString('utf8') ?? '',
+  v: (r) => r.valueText ?? r.value?.toString('utf8') ?? '',
+  s: (r) => r.valueText ?? r.value?.toString('utf8') ?? '',
+  k: (r) => r.keyText ?? r.key?.toString('utf8') ?? '',
   S: (r) => String(r.value?.length ?? -1),
   K: (r) => String(r.key?.length ?? -1),
   t: (r) => r.topic,

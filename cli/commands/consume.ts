@@ -12,15 +12,24 @@
  * reading partitions directly from the beginning or an offset; a group member, or a reader that
  * starts at the end, is waiting for records that others produce.
  * A summary goes to stderr so that stdout holds only records.
+ *
+ * With `--value-format` (and `--key-format`) values (keys) are decoded with a serde and printed
+ * as one JSON line each, `%v` (`%k`) in a format; `avro`, `protobuf` and `json-schema` read the
+ * Confluent wire format with the writer's schema from the registry (`--registry`), see
+ * serde-format.ts and json-text.ts for how bytes, 64-bit integers and dates print. A record
+ * that cannot be decoded stops the command with an error naming its partition and offset; it is
+ * not committed (the records printed before it are).
  */
 import { once } from 'node:events'
 import type { Command } from 'commander'
-import type { Consumer, Creek, TopicPartition } from '../../core/index.ts'
+import type { Consumer, ConsumerMessage, Creek, Deserializer, TopicPartition } from '../../core/index.ts'
 import { CliError, parseInteger } from '../cli-error.ts'
 import { type FormattableRecord, compileRecordFormat, defaultRecordFormat } from '../record-format.ts'
+import { type RegistryOptions, type RegistryTarget, registryClient, registryFailure, resolveRegistry, withRegistryOption } from '../registry-options.ts'
+import { type Codec, type FormatSpec, makeCodec, parseFormat, usesRegistry } from '../serde-format.ts'
 import { type ConnectionOptions, type CreekTarget, withConnectionOptions, withCreek } from '../with-creek.ts'
 
-interface ConsumeOptions extends ConnectionOptions {
+interface ConsumeOptions extends ConnectionOptions, RegistryOptions {
   readonly fromBeginning?: boolean
   readonly group?: string
   readonly partition?: string
@@ -30,13 +39,19 @@ interface ConsumeOptions extends ConnectionOptions {
   readonly format?: string
   readonly printKey?: boolean
   readonly printOffset?: boolean
+  readonly valueFormat?: string
+  readonly schema?: string
+  readonly message?: string
+  readonly keyFormat?: string
+  readonly keySchema?: string
+  readonly keyMessage?: string
 }
 
 /** How often the command checks whether it has read up to the log end. */
 const END_CHECK_MS = 50
 
 export function registerConsume(program: Command): void {
-  withConnectionOptions(program.command('consume <topic>').description('print records of a topic'))
+  const command = withConnectionOptions(program.command('consume <topic>').description('print records of a topic'))
     .option('--from-beginning', 'start at the earliest offset when there is no committed one')
     .option('-g, --group <group>', 'consume as a member of this group and commit what was printed')
     .option('-p, --partition <n>', 'read only this partition (not with --group)')
@@ -46,10 +61,67 @@ export function registerConsume(program: Command): void {
     .option('-f, --format <format>', 'output format: %k key, %v value, %p partition, %o offset, %T timestamp, %h headers, %t topic')
     .option('--print-key', 'print the key and a tab before the value')
     .option('--print-offset', 'print partition:offset and a tab first')
-    .action((topic: string, options: ConsumeOptions) => {
-      const settings = parseSettings(options)
-      return withCreek(options, {}, (creek, target) => consume(creek, topic, settings, stopsAtEnd(settings, target)))
-    })
+    .option('--value-format <format>', 'string (default) | json | avro | protobuf | json-schema: print each value decoded, as one JSON line')
+    .option('--schema <file>', 'the reader\'s value schema (optional: the writer\'s comes from the registry)')
+    .option('--message <name>', 'the Protobuf message to read values as (with --schema)')
+    .option('--key-format <format>', 'the same for keys (%k, --print-key)')
+    .option('--key-schema <file>', 'the reader\'s key schema')
+    .option('--key-message <name>', 'the Protobuf message to read keys as')
+  withRegistryOption(command).action(async (topic: string, options: ConsumeOptions) => {
+    const settings = parseSettings(options)
+    const valueSpec = plainAsNone(parseFormat('value', { format: options.valueFormat, schema: options.schema, message: options.message }, false))
+    const keySpec = plainAsNone(parseFormat('key', { format: options.keyFormat, schema: options.keySchema, message: options.keyMessage }, false))
+    const registryTarget = usesRegistry(valueSpec) || usesRegistry(keySpec) ? resolveRegistry(options) : undefined
+    const decoders = await makeDecoders(valueSpec, keySpec, registryTarget)
+    try {
+      return await withCreek(options, {}, (creek, target) => consume(creek, topic, settings, stopsAtEnd(settings, target), decoders))
+    } catch (error) {
+      throw registryTarget === undefined ? error : registryFailure(error, registryTarget)
+    }
+  })
+}
+
+/** `string` prints what no format prints: the command's plain path, without a deserializer. */
+function plainAsNone(spec: FormatSpec | undefined): FormatSpec | undefined {
+  return spec?.format === 'string' ? undefined : spec
+}
+
+/** A record's bytes with the text to print for them. */
+interface Printed {
+  readonly bytes: Buffer | null
+  readonly text: string
+}
+
+interface Decoders {
+  readonly key?: Decoder
+  readonly value?: Decoder
+}
+
+interface Decoder {
+  readonly format: string
+  readonly deserializer: Deserializer<Printed>
+}
+
+function printer(codec: Codec): Decoder {
+  return {
+    format: codec.spec.format,
+    deserializer: {
+      deserialize(topic, data, headers) {
+        const text = codec.print(topic, data, headers)
+        return text instanceof Promise ? text.then((t) => ({ bytes: data, text: t })) : { bytes: data, text }
+      },
+    },
+  }
+}
+
+async function makeDecoders(valueSpec: FormatSpec | undefined, keySpec: FormatSpec | undefined, target: RegistryTarget | undefined): Promise<Decoders> {
+  // One client for keys and values: it caches schemas by id.
+  let client: ReturnType<typeof registryClient> | undefined
+  const context = { registry: () => (client ??= registryClient(target!)) }
+  return {
+    value: valueSpec === undefined ? undefined : printer(await makeCodec(valueSpec, context)),
+    key: keySpec === undefined ? undefined : printer(await makeCodec(keySpec, context)),
+  }
 }
 
 interface Settings {
@@ -96,16 +168,19 @@ function stopsAtEnd(settings: Settings, target: CreekTarget): boolean {
   return settings.group === undefined && !startsAtEnd
 }
 
-async function consume(creek: Creek, topic: string, settings: Settings, stopAtEnd: boolean): Promise<void> {
+async function consume(creek: Creek, topic: string, settings: Settings, stopAtEnd: boolean, decoders: Decoders): Promise<void> {
   // Also fails fast, naming the topic, when it does not exist.
   const ends = new Map((await creek.admin().fetchTopicOffsets(topic)).map((p) => [p.partition, p.latest]))
   if (settings.partition !== undefined && !ends.has(settings.partition)) {
     throw new CliError(`topic ${topic} has no partition ${settings.partition} (it has ${ends.size})`)
   }
-  const consumer = creek.consumer({
+  // Deserializers only with a format: without, records are handed out as they are.
+  const consumer = creek.consumer<unknown, unknown>({
     clientId: 'creek-cli-consumer',
     groupId: settings.group,
     autoOffsetReset: settings.fromBeginning || settings.offset === 'earliest' ? 'earliest' : 'latest',
+    ...(decoders.key === undefined ? {} : { key: decoders.key.deserializer }),
+    ...(decoders.value === undefined ? {} : { value: decoders.value.deserializer }),
   })
   if (settings.group !== undefined) {
     await consumer.subscribe({ topics: [topic] })
@@ -141,12 +216,14 @@ async function consume(creek: Creek, topic: string, settings: Settings, stopAtEn
   armIdle()
   try {
     for await (const message of consumer) {
-      const out = settings.format({ ...message, headers: message.headerList })
+      const out = settings.format(formattable(message, decoders))
       if (!process.stdout.write(out)) await once(process.stdout, 'drain')
       next.set(message.partition, message.offset + 1)
       if (++count >= settings.maxMessages) break
       armIdle()
     }
+  } catch (error) {
+    throw undecodable(error, topic, decoders, count)
   } finally {
     clearTimeout(idleTimer)
     clearInterval(endCheck)
@@ -156,8 +233,33 @@ async function consume(creek: Creek, topic: string, settings: Settings, stopAtEn
   process.stderr.write(`Processed a total of ${count} message${count === 1 ? '' : 's'}.\n`)
 }
 
+/** What a format prints of a message: raw bytes, or with a format the bytes and their decoded text. */
+function formattable(message: ConsumerMessage<unknown, unknown>, decoders: Decoders): FormattableRecord {
+  const key = decoders.key === undefined ? { bytes: message.key as Buffer | null, text: undefined } : message.key as Printed
+  const value = decoders.value === undefined ? { bytes: message.value as Buffer | null, text: undefined } : message.value as Printed
+  return { ...message, headers: message.headerList, key: key.bytes, keyText: key.text, value: value.bytes, valueText: value.text }
+}
+
+/**
+ * A record that its key or value format cannot decode, as a CliError naming it; other errors
+ * (and a registry that cannot be reached, reported by the caller) as they are.
+ */
+function undecodable(error: unknown, topic: string, decoders: Decoders, printed: number): unknown {
+  const failure = error as { code?: unknown; partition?: unknown; offset?: unknown; isKey?: unknown; detail?: unknown; registryErrorCode?: unknown }
+  if (!(error instanceof Error) || typeof failure.partition !== 'number' || typeof failure.offset !== 'number') return error
+  // Only the deserializers' failures: SerdesErrors, or core's wrapper of anything else they throw.
+  if (typeof failure.code !== 'string' || !(failure.code.startsWith('SERDES_') || failure.code === 'CORE_DESERIALIZATION')) return error
+  if (failure.code === 'SERDES_REGISTRY_UNAVAILABLE' && failure.registryErrorCode === undefined) return error
+  const part = failure.isKey === true ? 'key' : 'value'
+  const format = (failure.isKey === true ? decoders.key : decoders.value)?.format
+  const code = typeof failure.registryErrorCode === 'number' ? `error ${failure.registryErrorCode}: ` : ''
+  const detail = typeof failure.detail === 'string' ? failure.detail : error.message
+  const before = printed === 0 ? '' : ` (the ${printed} record${printed === 1 ? '' : 's'} before it ${printed === 1 ? 'was' : 'were'} printed)`
+  return new CliError(`cannot read the ${part} at offset ${failure.offset} of ${topic} partition ${failure.partition}${format ? ` as ${format}` : ''}: ${code}${detail}${before}`)
+}
+
 /** True once every assigned partition's next offset reached the log end seen at the start. */
-async function atEnd(consumer: Consumer, ends: ReadonlyMap<number, number>, next: ReadonlyMap<number, number>): Promise<boolean> {
+async function atEnd<K, V>(consumer: Consumer<K, V>, ends: ReadonlyMap<number, number>, next: ReadonlyMap<number, number>): Promise<boolean> {
   const assigned: TopicPartition[] = consumer.assignment()
   if (assigned.length === 0) return false
   for (const tp of assigned) {

@@ -6,17 +6,28 @@ const ROOT = resolve(import.meta.dirname, '..', '..')
 export interface CreekProcess {
   readonly port: number
   readonly bootstrap: string
+  /** The schema registry's URL (`http://127.0.0.1:<port>`), when started with `registry: true`. */
+  readonly registryUrl?: string
   readonly child: ChildProcess
   output(): string
   stop(): Promise<void>
+}
+
+export interface StartCreekOptions {
+  /**
+   * Serve the schema registry too, on a random port (`--registry-port 0`); its URL is then
+   * `registryUrl`. Default false (`--no-registry`), so that no test takes port 8081.
+   */
+  readonly registry?: boolean
 }
 
 /**
  * Starts `creek start` as a child process on a random port (`--port 0`) and resolves once it
  * prints the address it listens on. Extra broker properties go in `config`.
  */
-export function startCreek(dataDir: string, config: Record<string, string | number> = {}): Promise<CreekProcess> {
+export function startCreek(dataDir: string, config: Record<string, string | number> = {}, options: StartCreekOptions = {}): Promise<CreekProcess> {
   const args = [join(ROOT, 'bin', 'creek.js'), 'start', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0']
+  args.push(...(options.registry ? ['--registry-port', '0'] : ['--no-registry']))
   for (const [k, v] of Object.entries(config)) args.push('--config', `${k}=${v}`)
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
@@ -28,12 +39,15 @@ export function startCreek(dataDir: string, config: Record<string, string | numb
     const onData = (chunk: Buffer) => {
       out += chunk.toString()
       const match = /listening on [^\s:]+:(\d+)/i.exec(out)
-      if (match) {
+      // The start-up line names the registry too, once it listens.
+      const registry = /schema registry on (http:\/\/[^\s,]+),/.exec(out)
+      if (match && (!options.registry || registry)) {
         clearTimeout(timer)
         const port = Number(match[1])
         resolvePromise({
           port,
           bootstrap: `127.0.0.1:${port}`,
+          registryUrl: registry?.[1],
           child,
           output: () => out,
           stop: () =>
