@@ -26,9 +26,44 @@ export { changelogTopicName, relativeChangelogTopicName } from './state/changelo
 // Topology, DSL, operators (streams/topology/, streams/dsl/, streams/operators/).
 export type { InputRecord, TaskRuntime } from './topology/task-runtime.ts'
 // -- DSL exports below (owned by the DSL work) --
+export { StreamsBuilder } from './dsl/streams-builder.ts'
+export { Consumed } from './dsl/consumed.ts'
+export { Produced } from './dsl/produced.ts'
+export { Grouped } from './dsl/grouped.ts'
+export { Materialized } from './dsl/materialized.ts'
+export { Repartitioned } from './dsl/repartitioned.ts'
+export { Named } from './dsl/named.ts'
+export { Branched } from './dsl/branched.ts'
+export { ValueAndTimestamp } from './dsl/value-and-timestamp.ts'
+export { countSerde } from './dsl/count-serde.ts'
+export { TimestampedKeyValueStoreFacade } from './dsl/timestamped-store-facade.ts'
+export type {
+  Aggregator, BranchedKStream, BranchedOptions, ForeachAction, GlobalKTable, Initializer, KGroupedStream, KGroupedTable, KStream, KTable,
+  KeyValueMapper, PipedRecord, Predicate, Reducer, ValueMapper,
+} from './dsl/api.ts'
+export { Topology } from './topology/topology.ts'
+export type { InternalTopicOptions } from './topology/topology.ts'
+export { TaskPipeline } from './topology/task-pipeline.ts'
+export { DEAD_LETTER_HEADERS } from './topology/exception-handling.ts'
+export type {
+  AutoOffsetReset, ConsumedRecord, GlobalStoreSourceOptions, SinkOptions, SourceOptions, StreamPartitioner, TimestampExtractor, TopicNameExtractor,
+} from './topology/node-options.ts'
+export type {
+  GlobalStoreDescription, NodeDescription, ProcessorDescription, SinkDescription, SourceDescription, SubtopologyDescription, TopologyDescription,
+} from './topology/topology-description.ts'
+export type { GlobalStoreInfo, InternalTopic, StoreInfo, SubtopologyInfo } from './topology/subtopology.ts'
+export { createRecord, withKey, withKeyValue, withTimestamp, withValue } from './processor/records.ts'
+export type { Change } from './processor/change.ts'
 
 // Test driver (streams/testing/).
 // -- testing exports below (owned by the DSL work) --
+export { TopologyTestDriver } from './testing/topology-test-driver.ts'
+export type { TopologyTestDriverOptions } from './testing/topology-test-driver.ts'
+export { TestInputTopic } from './testing/test-input-topic.ts'
+export type { TestInputTopicOptions } from './testing/test-input-topic.ts'
+export { TestOutputTopic } from './testing/test-output-topic.ts'
+export type { OutputRecord } from './testing/test-output-topic.ts'
+export type { TestRecord } from './testing/test-record.ts'
 
 // Runtime (streams/runtime/).
 export { resolveStreamsConfig, STREAMS_DEFAULTS } from './runtime/config.ts'

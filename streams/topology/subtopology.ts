@@ -43,6 +43,11 @@ export interface StoreInfo {
   readonly subtopology: number
   /** The relative changelog topic, when logging is enabled. */
   readonly changelogTopic: string | null
+  /**
+   * True for the DSL's KTable stores: values are `ValueAndTimestamp`s (streams/dsl); interactive
+   * queries unwrap them with `unwrapTimestampedStore` (or read `.value`).
+   */
+  readonly timestamped?: boolean
 }
 
 export interface GlobalStoreInfo {
@@ -50,4 +55,13 @@ export interface GlobalStoreInfo {
   readonly builder: StoreBuilder
   /** The topic the global store is loaded from; it is also its changelog. */
   readonly sourceTopic: string
+  /**
+   * Id of its global sub-topology (a source and the processor that writes the store; Kafka
+   * numbers them with the others, so task ids may skip it). The store is loaded by feeding
+   * every record of `sourceTopic` through `TaskPipeline.create(topology, subtopology, runtime)`,
+   * whose processor writes the store (also when restoring: the topic is its changelog).
+   */
+  readonly subtopology: number
+  /** As `StoreInfo.timestamped` (a `globalTable`'s store is). */
+  readonly timestamped?: boolean
 }

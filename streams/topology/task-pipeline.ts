@@ -1,0 +1,244 @@
+/**
+ * `TaskPipeline`: one sub-topology compiled for one task into one RxJS pipeline.
+ *
+ * ```ts
+ * const pipeline = TaskPipeline.create(topology, 0, runtime)   // after the task's stores are open
+ * for (const record of batch) {
+ *   const pending = pipeline.process(record)
+ *   if (pending) await pending                                  // only when something was async
+ * }
+ * await stores.flush(); await pipeline.drain()                  // commit
+ * ```
+ *
+ * Compilation (once per task, so every task has fresh operator and processor state):
+ * - each source node is an RxJS `Subject`; its children subscribe in the order they were added;
+ * - stateless nodes are RxJS operators (`streams/operators/`); a chain of them with single
+ *   parents and single children is fused into one `pipe(...)` hanging off the Subject (or off
+ *   an entry observable when the chain's parent is a processor or there are several parents);
+ * - Processor-API nodes are `ProcessorRunner`s whose `context.forward` calls the children's
+ *   entries synchronously, in order (depth-first, as Kafka Streams);
+ * - sinks are `SinkRunner`s that serialize and call `runtime.send`.
+ *
+ * Contract of `process(input)`: deserializes with the source's serdes (or the defaults), applies
+ * the timestamp extractor, pushes the record through the nodes, serializes and sends at sinks;
+ * returns when the record and everything it led to is done: synchronously (no promise
+ * allocated) when every step was synchronous, otherwise with a promise. A failure a handler
+ * decided to fail on is thrown (or the promise rejects) as a StreamsError naming the node and
+ * the record's topic, partition and offset. Records must be given one at a time (await the
+ * previous one): `process` during outstanding work throws STREAMS_ILLEGAL_STATE.
+ *
+ * Records forwarded outside `process` (a cache flush calling a store's flush listener during a
+ * commit) run with `recordMetadata()` null; `drain()` waits for their asynchronous work and
+ * reports their failures. `close()` closes processors and completes the Subjects.
+ */
+import { Observable, type Subscription } from 'rxjs'
+import { StreamsError } from '../errors.ts'
+import type { AnyRecord, OperatorContext, RecordScope } from '../operators/operator-context.ts'
+import { formatTaskId, type TaskId } from '../processor/api.ts'
+import { ChainEntry, Discard, type Endpoint, FanOut } from './endpoint.ts'
+import { handleFailure } from './exception-handling.ts'
+import { PipelineState } from './pipeline-state.ts'
+import { ProcessorRunner } from './processor-runner.ts'
+import { SinkRunner } from './sink-runner.ts'
+import { SourceRunner } from './source-runner.ts'
+import type { InputRecord, TaskRuntime } from './task-runtime.ts'
+import type { Topology } from './topology.ts'
+import type { OperatorNode, SourceNode, TopologyNode } from './topology-node.ts'
+
+/** `OperatorContext` of one operator node in one task. */
+class NodeOperatorContext implements OperatorContext {
+  readonly nodeName: string
+  readonly #state: PipelineState
+
+  constructor(nodeName: string, state: PipelineState) {
+    this.nodeName = nodeName
+    this.#state = state
+  }
+
+  get taskId(): TaskId {
+    return this.#state.runtime.taskId
+  }
+
+  reportError(error: unknown): void {
+    handleFailure(this.#state, 'processing', error, this.nodeName)
+  }
+
+  currentScope(): RecordScope | null {
+    return this.#state.current as RecordScope | null
+  }
+
+  enter(scope: RecordScope | null): RecordScope | null {
+    return this.#state.enter(scope)
+  }
+
+  beginAsync(): void {
+    this.#state.hold()
+  }
+
+  endAsync(): void {
+    this.#state.release()
+  }
+}
+
+/** A source matched by its whole name. */
+function fullMatch(pattern: RegExp): RegExp {
+  return new RegExp(`^(?:${pattern.source})$`, pattern.flags.replace(/[gy]/g, ''))
+}
+
+export class TaskPipeline {
+  readonly #state: PipelineState
+  readonly #topology: Topology
+  /** Actual topic name (prefixed for internal topics) → source. */
+  readonly #sourcesByTopic = new Map<string, SourceRunner>()
+  readonly #patternSources: { readonly pattern: RegExp; readonly source: SourceRunner }[] = []
+  readonly #sources: SourceRunner[] = []
+  readonly #processors: ProcessorRunner[] = []
+  readonly #subscriptions: Subscription[] = []
+  #closed = false
+
+  private constructor(topology: Topology, runtime: TaskRuntime) {
+    this.#topology = topology
+    this.#state = new PipelineState(runtime, formatTaskId(runtime.taskId))
+  }
+
+  /**
+   * Compiles sub-topology `subtopologyId` (or a global store's sub-topology) for the task
+   * `runtime` runs. The task's stores must be open: processors' `init` runs here.
+   */
+  static create(topology: Topology, subtopologyId: number, runtime: TaskRuntime): TaskPipeline {
+    const pipeline = new TaskPipeline(topology, runtime)
+    pipeline.#compile(topology.subtopologyNodes(subtopologyId))
+    return pipeline
+  }
+
+  /** Processes one input record; see the module comment for the contract. */
+  process(input: InputRecord): void | Promise<void> {
+    const state = this.#state
+    if (this.#closed) throw new StreamsError('STREAMS_CLOSED', `Task ${state.taskLabel} is closed; it cannot process ${input.topic}-${input.partition} offset ${input.offset}`)
+    const source = this.#sourcesByTopic.get(input.topic) ?? this.#matchPattern(input.topic)
+    state.beginRecord(input)
+    source.accept(input)
+    return state.endRecord()
+  }
+
+  /** Waits for work started outside `process` (records forwarded by a cache flush). */
+  drain(): void | Promise<void> {
+    return this.#state.drain()
+  }
+
+  /** The task's stream time: the largest record timestamp processed so far (−1 before any). */
+  get streamTime(): number {
+    return this.#state.streamTime
+  }
+
+  /**
+   * Timestamp of the record being processed, for `StateStoreContext.recordTimestamp()` (what
+   * caches and changelogs stamp writes with); the stream time outside of a record.
+   */
+  get recordTimestamp(): number {
+    const timestamp = this.#state.recordTimestamp
+    return timestamp >= 0 ? timestamp : this.#state.streamTime
+  }
+
+  /** Topics (as consumed: internal topics prefixed) this task's sources read by name. */
+  get sourceTopics(): readonly string[] {
+    return [...this.#sourcesByTopic.keys()]
+  }
+
+  /** Closes processors (in the order they were added) and completes the pipeline. Idempotent. */
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    for (const processor of this.#processors) processor.close()
+    for (const source of this.#sources) source.complete()
+    for (const subscription of this.#subscriptions) subscription.unsubscribe()
+  }
+
+  #matchPattern(topic: string): SourceRunner {
+    for (const { pattern, source } of this.#patternSources) {
+      if (pattern.test(topic)) {
+        this.#sourcesByTopic.set(topic, source)
+        return source
+      }
+    }
+    throw new StreamsError('STREAMS_ILLEGAL_STATE', `Task ${this.#state.taskLabel} has no source for topic ${topic}`)
+  }
+
+  #compile(nodes: readonly TopologyNode[]): void {
+    const topology = this.#topology
+    const state = this.#state
+    const runtime = state.runtime
+    const isInternal = (topic: string): boolean => topology.isInternalTopic(topic)
+    const isGlobalStore = (name: string): boolean => topology.isGlobalStore(name)
+    const node = (name: string): TopologyNode => topology.node(name) as TopologyNode
+    const endpoints = new Map<string, Endpoint>()
+    const endpoint = (name: string): Endpoint => endpoints.get(name) as Endpoint
+
+    /** Operator nodes that continue their parent's chain (single parent, an operator with one child). */
+    const continuesChain = (n: TopologyNode): boolean => {
+      if (n.kind !== 'operator' || n.parents.length !== 1) return false
+      const parent = node(n.parents[0])
+      return parent.kind === 'operator' && parent.children.length === 1
+    }
+    const hangsOffSource = (n: TopologyNode): boolean => n.kind === 'operator' && n.parents.length === 1 && node(n.parents[0]).kind === 'source'
+    const output = (children: readonly string[]): Endpoint => {
+      if (children.length === 0) return new Discard(state)
+      if (children.length === 1) return endpoint(children[0])
+      return new FanOut(children.map(endpoint), state)
+    }
+    const attachChain = (head: OperatorNode, upstream: Observable<AnyRecord>): void => {
+      let last: OperatorNode = head
+      let piped = head.operator(new NodeOperatorContext(head.name, state))(upstream)
+      while (last.children.length === 1) {
+        const next = node(last.children[0])
+        if (!continuesChain(next)) break
+        last = next as OperatorNode
+        piped = last.operator(new NodeOperatorContext(last.name, state))(piped)
+      }
+      this.#subscriptions.push(piped.subscribe(output(last.children)))
+    }
+
+    // Children before parents: the insertion order is topological.
+    for (let i = nodes.length - 1; i >= 0; i--) {
+      const n = nodes[i]
+      switch (n.kind) {
+        case 'sink':
+          endpoints.set(n.name, new SinkRunner(n, state, isInternal))
+          break
+        case 'processor': {
+          const children = new Map(n.children.map((child) => [child, endpoint(child)] as const))
+          const runner = new ProcessorRunner(n, state, children, isGlobalStore)
+          this.#processors.unshift(runner)
+          endpoints.set(n.name, runner)
+          break
+        }
+        case 'operator': {
+          if (continuesChain(n) || hangsOffSource(n)) break
+          let entry: { next(record: AnyRecord): void } | null = null
+          attachChain(n, new Observable<AnyRecord>((subscriber) => void (entry = subscriber)))
+          endpoints.set(n.name, new ChainEntry(entry as unknown as { next(record: AnyRecord): void }))
+          break
+        }
+        case 'source': {
+          const source = new SourceRunner(n, state)
+          this.#registerSource(n, source, runtime.applicationId)
+          for (const childName of n.children) {
+            const child = node(childName)
+            if (hangsOffSource(child)) attachChain(child as OperatorNode, source.subject)
+            else this.#subscriptions.push(source.subject.subscribe(endpoint(childName)))
+          }
+          break
+        }
+      }
+    }
+    for (const processor of this.#processors) processor.init()
+  }
+
+  #registerSource(node: SourceNode, source: SourceRunner, applicationId: string): void {
+    this.#sources.push(source)
+    for (const topic of node.topics) {
+      this.#sourcesByTopic.set(this.#topology.isInternalTopic(topic) ? `${applicationId}-${topic}` : topic, source)
+    }
+    if (node.pattern !== null) this.#patternSources.push({ pattern: fullMatch(node.pattern), source })
+  }
+}
