@@ -140,6 +140,7 @@ export type { RecordDeserializationContext } from './client/record-deserializati
 export { DEAD_LETTER_HEADERS } from './client/dead-letter-message.ts'
 export type { Batch, ConsumerMessage, EachBatchPayload, EachMessagePayload, RunOptions } from './client/consumer-runner.ts'
 export type { TopicPartition } from './client/partition-map.ts'
+export type { MemberAssignment, MemberSubscription, PartitionAssignor, RebalanceProtocol } from './client/assignors/assignor.ts'
 export { Admin } from './client/admin.ts'
 export type { AdminOptions } from './client/admin.ts'
 export type {

@@ -69,3 +69,13 @@ export type { TestRecord } from './testing/test-record.ts'
 export { resolveStreamsConfig, STREAMS_DEFAULTS } from './runtime/config.ts'
 export type { ExceptionHandler, FailedRecordContext, HandlerResponse, StreamsConfig, StreamsOptions } from './runtime/config.ts'
 // -- runtime exports below (owned by the runtime work) --
+export type { StreamsConsumerOptions, StreamsProducerOptions } from './runtime/config.ts'
+export { CreekStreams } from './runtime/creek-streams.ts'
+export type {
+  CloseOptions, CreekStreamsOptions, LocalMetadata, StreamThreadExceptionResponse, StreamsStateListener, UncaughtExceptionHandler,
+} from './runtime/creek-streams.ts'
+export { StreamsState } from './runtime/streams-state.ts'
+export { TaskState } from './runtime/task-state.ts'
+export { ThreadState } from './runtime/thread-state.ts'
+export type { TaskMetadata, ThreadMetadata } from './runtime/stream-thread.ts'
+

@@ -19,8 +19,10 @@
  * - Decoding: batches are checked (CRC) when a response arrives; their records are decoded only
  *   as they are taken (see completed-fetch.ts), so buffered records cost bytes, not objects.
  * - Staleness: a buffer belongs to one epoch of its partition's state (SubscriptionState);
- *   a seek, reset, pause or revocation starts a new epoch and the buffer, and any response in
- *   flight for the old one, are dropped.
+ *   a seek, reset or revocation starts a new epoch and the buffer, and any response in flight
+ *   for the old one, are dropped.
+ * - Pause: a paused partition is neither fetched nor handed out, and keeps its buffer (and a
+ *   response in flight for it) until it is resumed, as in Kafka's consumer.
  * - Errors: OFFSET_OUT_OF_RANGE asks for a reset by `autoOffsetReset` once the buffer is drained
  *   ('none': an error for the application); leader and topic errors refresh metadata and retry
  *   after `retryBackoffMs`; any other partition error is handed to the application. Corrupt
@@ -126,7 +128,7 @@ export class Fetcher {
   #onSubscriptionChange(): void {
     for (const [tp, buffer] of this.#buffers.list()) {
       const state = this.#subscriptions.state(tp)
-      if (!state || state.epoch !== buffer.epoch || state.paused) this.#buffers.delete(tp)
+      if (!state || state.epoch !== buffer.epoch) this.#buffers.delete(tp)
     }
     this.#schedule()
     this.wakeup()

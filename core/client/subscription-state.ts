@@ -34,7 +34,7 @@ export interface PartitionState {
   /** Whether the committed offset has been looked up since the partition was assigned. */
   committedFetched: boolean
   /**
-   * Grows whenever fetched-ahead data becomes invalid (seek, reset, assignment, pause,
+   * Grows whenever fetched-ahead data becomes invalid (seek, reset, assignment,
    * `invalidate`): records of an older epoch are not handed out any more.
    */
   epoch: number
@@ -229,10 +229,10 @@ export class SubscriptionState {
   pause(tp: TopicPartition): void {
     const state = this.#assignment.get(tp)
     if (!state || state.paused) return
-    // Buffered records are dropped (fetched again from the position on resume), but the
-    // position epoch stays: a record being processed when the partition was paused still counts.
+    // As Kafka's consumer, records fetched ahead stay buffered and are handed out after
+    // `resume`; the epoch stays too. Records handed out and not processed when the pause came
+    // are dropped by the loop that holds them (`invalidate`), and fetched again from the position.
     state.paused = true
-    state.epoch = this.#nextEpoch++
     this.#changed()
   }
 

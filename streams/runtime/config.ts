@@ -2,7 +2,12 @@
  * Application options: Kafka Streams' configuration keys in camelCase (`commit.interval.ms` is
  * `commitIntervalMs`), with Kafka Streams' defaults, validated once by `resolveStreamsConfig`
  * (a bad value is STREAMS_INVALID_CONFIG naming the option, the value and what is valid).
+ *
+ * The clients the runtime makes can be tuned as Kafka Streams' `main.consumer.*` and
+ * `producer.*` prefixes allow, through `consumer` and `producer`; options the runtime must own
+ * (group id, auto-commit, assignors, client ids) are refused there.
  */
+import type { ConsumerOptions, ProducerOptions } from '../../core/index.ts'
 import type { Serde } from '../../serdes/index.ts'
 import { StreamsError } from '../errors.ts'
 
@@ -30,6 +35,19 @@ export interface FailedRecordContext {
   readonly processorName?: string
 }
 
+/** Consumer options the application may set for its stream threads' and restore consumers. */
+export type StreamsConsumerOptions = Omit<ConsumerOptions,
+  'groupId' | 'groupInstanceId' | 'clientId' | 'enableAutoCommit' | 'autoCommitIntervalMs' | 'partitionAssignors' | 'deserializationErrorHandler'>
+
+/** Producer options the application may set for its stream threads' producers. */
+export type StreamsProducerOptions = Omit<ProducerOptions, 'clientId' | 'metadata' | 'logger' | 'partitioner'>
+
+/** Consumer keys the runtime owns (see `StreamsConsumerOptions`). */
+const RESERVED_CONSUMER_OPTIONS = [
+  'groupId', 'groupInstanceId', 'clientId', 'enableAutoCommit', 'autoCommitIntervalMs', 'partitionAssignors', 'deserializationErrorHandler',
+] as const
+const RESERVED_PRODUCER_OPTIONS = ['clientId', 'metadata', 'logger', 'partitioner'] as const
+
 export interface StreamsOptions {
   /** `application.id`: consumer group id, prefix of internal topics and of the state directory. */
   readonly applicationId: string
@@ -53,6 +71,15 @@ export interface StreamsOptions {
   readonly numStandbyReplicas?: number
   /** `replication.factor` of internal topics (default 1; −1: the broker default). */
   readonly replicationFactor?: number
+  /** `client.id`: prefix of the client ids of the runtime's clients (default: `applicationId`). */
+  readonly clientId?: string
+  /**
+   * `main.consumer.*` / `restore.consumer.*`: options of the runtime's consumers (session
+   * timeout, fetch sizes…). `autoOffsetReset` defaults to 'earliest', as in Kafka Streams.
+   */
+  readonly consumer?: StreamsConsumerOptions
+  /** `producer.*`: options of the stream threads' producers (linger, batch size, compression…). */
+  readonly producer?: StreamsProducerOptions
 }
 
 export interface StreamsConfig {
@@ -69,6 +96,9 @@ export interface StreamsConfig {
   readonly productionExceptionHandler: ExceptionHandler<FailedRecordContext>
   readonly numStandbyReplicas: number
   readonly replicationFactor: number
+  readonly clientId: string
+  readonly consumer: StreamsConsumerOptions
+  readonly producer: StreamsProducerOptions
 }
 
 export const STREAMS_DEFAULTS = {
@@ -100,6 +130,15 @@ function handler(option: string, value: ExceptionHandler<FailedRecordContext> | 
   throw invalid(option, value, "'log-and-fail', 'log-and-continue', { deadLetterTopic } or a function")
 }
 
+function clientOptions<T extends object>(option: string, value: T | undefined, reserved: readonly string[]): T {
+  if (value === undefined) return Object.freeze({}) as T
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(option, value, 'an object of client options')
+  for (const key of reserved) {
+    if ((value as Record<string, unknown>)[key] !== undefined) throw invalid(`${option}.${key}`, (value as Record<string, unknown>)[key], 'nothing: the runtime sets it')
+  }
+  return Object.freeze({ ...value })
+}
+
 export function resolveStreamsConfig(options: StreamsOptions, tmpdir: string): StreamsConfig {
   if (options === null || typeof options !== 'object') throw invalid('options', options, 'an object with at least applicationId')
   const { applicationId } = options
@@ -125,5 +164,14 @@ export function resolveStreamsConfig(options: StreamsOptions, tmpdir: string): S
     productionExceptionHandler: handler('productionExceptionHandler', options.productionExceptionHandler),
     numStandbyReplicas: integer('numStandbyReplicas', options.numStandbyReplicas, 0, STREAMS_DEFAULTS.numStandbyReplicas),
     replicationFactor,
+    clientId: resolveClientId(options.clientId, applicationId),
+    consumer: clientOptions('consumer', options.consumer, RESERVED_CONSUMER_OPTIONS),
+    producer: clientOptions('producer', options.producer, RESERVED_PRODUCER_OPTIONS),
   })
+}
+
+function resolveClientId(value: unknown, applicationId: string): string {
+  if (value === undefined) return applicationId
+  if (typeof value !== 'string' || value === '') throw invalid('clientId', value, 'a non-empty string')
+  return value
 }

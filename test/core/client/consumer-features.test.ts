@@ -72,6 +72,31 @@ describe('consumer features', () => {
     expect(seen).toEqual(['p1-a', 'p0-a'])
   })
 
+  it('hands out the records of a partition paused in eachBatch after resume, all of them, in order', async () => {
+    broker = await openBroker()
+    await broker.logs.createTopic('t', { partitions: 1 })
+    await produce(broker, 't', 0, Array.from({ length: 50 }, (_, i) => `r${i}`))
+    const consumer = track(consumerOf(broker, { autoOffsetReset: 'earliest', maxPollRecords: 10 }))
+    consumer.assign([{ topic: 't', partition: 0 }])
+    const seen: string[] = []
+    let paused = false
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) seen.push(text(m.value)!)
+        if (!paused) {
+          paused = true
+          consumer.pause([{ topic: 't', partitions: [0] }])
+        }
+      },
+    })
+    await waitFor(() => paused, 'the first batch')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => `r${i}`))
+    consumer.resume([{ topic: 't', partitions: [0] }])
+    await waitFor(() => seen.length === 50, 'the rest')
+    expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => `r${i}`))
+  })
+
   it('pause() inside eachMessage stops the partition after the current message, which still counts', async () => {
     broker = await openBroker()
     await broker.logs.createTopic('t', { partitions: 1 })

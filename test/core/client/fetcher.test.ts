@@ -52,6 +52,36 @@ describe('Fetcher', () => {
     expect(subscriptions.state(tp)!.position).toBe(5000)
   })
 
+  it('keeps the buffer of a paused partition (not fetching it, not handing it out) until resume', async () => {
+    broker = await openBroker()
+    await broker.logs.createTopic('t', { partitions: 1 })
+    const log = broker.logs.log('t', 0)!
+    for (let i = 0; i < 10; i++) log.append(encodeRecordBatchSync({ records: [{ value: Buffer.from(`v${i}`), timestamp: 0 }] }))
+    const transport = new InProcessTransport(broker)
+    const metadata = new ClusterMetadata(transport)
+    await metadata.ensureTopics(['t'])
+    const subscriptions = new SubscriptionState()
+    const tp = { topic: 't', partition: 0 }
+    subscriptions.assign([tp])
+    subscriptions.seek(tp, 0)
+    fetcher = new Fetcher({ transport, metadata, subscriptions, config: resolveConsumerConfig({ fetchMaxWaitMs: 10 }), logger: silentLogger })
+    await fetcher.waitForData(2000)
+    await new Promise((resolve) => setTimeout(resolve, 100)) // every record fetched, the partition caught up
+    subscriptions.pause(tp)
+    await new Promise((resolve) => setTimeout(resolve, 50)) // a long poll in flight at the pause comes back
+    const buffered = fetcher.bufferedBytes(tp)
+    expect(buffered).toBeGreaterThan(0)
+    expect(fetcher.take(100)).toBeUndefined()
+    expect(fetcher.hasData()).toBe(false)
+    for (let i = 10; i < 20; i++) log.append(encodeRecordBatchSync({ records: [{ value: Buffer.from(`v${i}`), timestamp: 0 }] }))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(fetcher.bufferedBytes(tp)).toBe(buffered) // kept, and nothing more fetched while paused
+    subscriptions.resume(tp)
+    const taken = fetcher.take(100)
+    if (taken === undefined || 'error' in taken) throw new Error('expected the buffered records at once')
+    expect(taken.records.map((r) => r.value!.toString())).toEqual(Array.from({ length: 10 }, (_, i) => `v${i}`))
+  })
+
   it('drops data fetched before a seek', async () => {
     broker = await openBroker()
     await broker.logs.createTopic('t', { partitions: 1 })
