@@ -64,8 +64,9 @@ export interface ConsumerOptions {
   /** `request.timeout.ms` for requests that are not long polls. */
   readonly requestTimeoutMs?: number
   /**
-   * Bytes of fetched, not yet consumed records buffered per partition before the fetcher stops
-   * fetching it (Creek's bound on prefetch; default `maxPartitionFetchBytes`).
+   * Bytes of fetched, not yet consumed records buffered per partition at most (Creek's bound on
+   * prefetch): a partition is fetched again once its buffer has room for `maxPartitionFetchBytes`.
+   * Default twice `maxPartitionFetchBytes`, so one fetch arrives while the last is consumed.
    */
   readonly maxBufferedBytesPerPartition?: number
   /** What a record that the key or value deserializer rejects does to the consumer (default 'fail'). */
@@ -230,7 +231,7 @@ export function resolveConsumerConfig(options: ConsumerOptions = {}): ConsumerCo
   const clientId = options.clientId ?? CONSUMER_DEFAULTS.clientId
   if (typeof clientId !== 'string') throw invalid('clientId', clientId, 'a string')
   const maxPartitionFetchBytes = int(options, 'maxPartitionFetchBytes', 1)
-  const maxBufferedBytesPerPartition = options.maxBufferedBytesPerPartition ?? maxPartitionFetchBytes
+  const maxBufferedBytesPerPartition = options.maxBufferedBytesPerPartition ?? 2 * maxPartitionFetchBytes
   if (!Number.isInteger(maxBufferedBytesPerPartition) || maxBufferedBytesPerPartition < 1) {
     throw invalid('maxBufferedBytesPerPartition', maxBufferedBytesPerPartition, 'a positive integer')
   }

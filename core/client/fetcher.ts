@@ -8,9 +8,11 @@
  * - Order: at most one fetch per partition is in flight and its chunks are appended in offset
  *   order, so records of a partition are handed out strictly in order. Partitions are served
  *   round-robin.
- * - Prefetch bound: a partition is not fetched while `maxBufferedBytesPerPartition` bytes of it
- *   are buffered; taking records frees room and triggers the next fetch, so fetching overlaps
- *   with the application's processing without unbounded memory.
+ * - Prefetch bound: a partition is fetched only while its buffer has room for a whole fetch
+ *   (`maxPartitionFetchBytes` under `maxBufferedBytesPerPartition`, by default twice that), or
+ *   is empty; taking records frees room and triggers the next fetch. So the next fetch is in
+ *   flight while the application works through the last one (double buffering), and memory per
+ *   partition stays under the bound (a single batch larger than the room still comes whole).
  * - Long polls: a fetch would wait up to `fetchMaxWaitMs` when all its partitions are caught up
  *   (at their high watermark as of the last response), and meanwhile the broker gets no other
  *   fetch from this consumer. So such a fetch is held back while the same broker leads a
@@ -148,7 +150,7 @@ export class Fetcher {
     if (this.#closed) return
     const now = Date.now()
     const byNode = new Map<number, { tp: TopicPartition; buffer: PartitionBuffer; caughtUp: boolean }[]>()
-    /** Nodes leading a partition with records still to fetch whose buffer is full. */
+    /** Nodes leading a partition with records still to fetch whose buffer has no room for a fetch. */
     const withBacklog = new Set<number>()
     const unknownLeaders = new Set<string>()
     let nextRetry = Infinity
@@ -162,7 +164,8 @@ export class Fetcher {
       if (buffer.inFlight || buffer.error || buffer.outOfRange) continue
       // As of the last response there is nothing past fetchOffset: fetched alone, it would wait.
       const caughtUp = state.highWatermark >= 0 && buffer.fetchOffset >= state.highWatermark
-      if (buffer.bytes >= this.#config.maxBufferedBytesPerPartition) {
+      const bound = this.#config.maxBufferedBytesPerPartition
+      if (buffer.bytes > 0 && bound - buffer.bytes < Math.min(this.#config.maxPartitionFetchBytes, bound)) {
         if (!caughtUp) withBacklog.add(this.#metadata.leaderFor(tp.topic, tp.partition))
         continue
       }
