@@ -8,6 +8,7 @@
 import { Command } from 'commander'
 import { CreekError, KafkaApiError } from '../core/index.ts'
 import { CliError } from './cli-error.ts'
+import { registerConnect } from './commands/connect.ts'
 import { registerConsume } from './commands/consume.ts'
 import { registerDemo } from './commands/demo.ts'
 import { registerGroups } from './commands/groups.ts'
@@ -24,6 +25,7 @@ registerGroups(program)
 registerProduce(program)
 registerConsume(program)
 registerSchemas(program)
+registerConnect(program)
 registerDemo(program)
 
 try {

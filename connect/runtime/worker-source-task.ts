@@ -1,0 +1,206 @@
+/**
+ * Runs one source task (Kafka Connect's `WorkerSourceTask`, at-least-once): poll, transform,
+ * convert, produce, and record source offsets.
+ *
+ * Contracts:
+ * - Records of one `poll()` are transformed, converted (key, value, headers) and produced in
+ *   order as one send (acks=all). Their `sourceOffset`s (also those of records a transform
+ *   dropped or errors.tolerance=all skipped) are recorded only once the producer acknowledged
+ *   the send, then `commitRecord` is called per record. A failed send fails the task.
+ * - Recorded offsets go to the offset store and are flushed every `offset.flush.interval.ms`
+ *   and when the task stops, then `commit()` is called. A crash loses at most the offsets since
+ *   the last flush: their records are produced again (at-least-once, never lost).
+ * - `poll` may block; `stop()` calls the task's `stop()` to interrupt it. A retriable error from
+ *   `poll` is logged and polled again after a backoff; any other fails the task.
+ */
+import { backoffDelay, type Creek, type Logger, type Producer, type ProducerMessage, type RecordHeader, isRetriable, sleep } from '../../core/index.ts'
+import type { OffsetStorageReader, SourceTask } from '../api/connector.ts'
+import type { Converter, HeaderConverter } from '../api/converter.ts'
+import type { SourceMap, SourceRecord } from '../api/records.ts'
+import { ConnectError } from '../errors.ts'
+import type { ConnectorConfig } from './connector-config.ts'
+import { SKIPPED, type ToleranceOperator } from './error-handler.ts'
+import { canonicalJson, type FileOffsetStore } from './file-offset-store.ts'
+import type { TransformChain } from './plugins.ts'
+import { type TaskMetrics, WorkerTask } from './worker-task.ts'
+
+export interface TaskConverters {
+  readonly key: Converter
+  readonly value: Converter
+  readonly header: HeaderConverter
+  /** Class names, for error reports. */
+  readonly names: { readonly key: string; readonly value: string; readonly header: string }
+}
+
+export interface WorkerSourceTaskOptions {
+  readonly id: number
+  readonly workerId: string
+  readonly creek: Creek
+  readonly task: SourceTask
+  readonly taskConfig: Readonly<Record<string, string>>
+  readonly connectorConfig: ConnectorConfig
+  readonly converters: TaskConverters
+  readonly transforms: TransformChain
+  readonly errors: (signal: AbortSignal) => ToleranceOperator
+  readonly offsets: FileOffsetStore
+  readonly offsetFlushIntervalMs: number
+  readonly producerOptions: object
+  readonly logger: Logger
+  readonly paused: boolean
+}
+
+export class WorkerSourceTask extends WorkerTask {
+  readonly #options: WorkerSourceTaskOptions
+  readonly #task: SourceTask
+  readonly #errors: ToleranceOperator
+  #producer: Producer | null = null
+  /** Acknowledged offsets not yet flushed: canonical partition → [partition, offset]. */
+  #acked = new Map<string, [SourceMap, SourceMap]>()
+  #flushTimer: NodeJS.Timeout | undefined
+  #flushing: Promise<void> = Promise.resolve()
+  #produced = 0
+
+  constructor(options: WorkerSourceTaskOptions) {
+    super(options.connectorConfig.name, options.id, options.workerId, options.logger, options.paused)
+    this.#options = options
+    this.#task = options.task
+    this.#errors = options.errors(this.signal)
+  }
+
+  metrics(): TaskMetrics {
+    return { id: this.id, records: this.#produced, skipped: this.#errors.skipped }
+  }
+
+  protected async execute(): Promise<void> {
+    const { creek, connectorConfig, taskConfig, offsets } = this.#options
+    const name = connectorConfig.name
+    const reader: OffsetStorageReader = {
+      offset: async (partition) => offsets.get(name, partition),
+      offsets: async (partitions) => new Map(partitions.flatMap((p) => {
+        const offset = offsets.get(name, p)
+        return offset === null ? [] : [[canonicalJson(p), offset] as const]
+      })),
+    }
+    this.#task.initialize({ offsetStorageReader: reader, configs: taskConfig })
+    this.#producer = creek.producer({
+      clientId: `connector-producer-${name}-${this.id}`,
+      ...this.#options.producerOptions,
+      ...connectorConfig.producerOverrides,
+      acks: 'all',
+    })
+    await this.#task.start(taskConfig)
+    this.started()
+    this.#flushTimer = setInterval(() => void this.flushOffsets().catch(() => undefined), this.#options.offsetFlushIntervalMs)
+    let pollFailures = 0
+    while (!this.stopping) {
+      await this.waitWhilePaused()
+      if (this.stopping) break
+      let records: SourceRecord[] | null
+      try {
+        records = await this.#task.poll()
+        pollFailures = 0
+      } catch (error) {
+        if (this.stopping) break
+        if (!isRetriable(error)) throw new ConnectError('CONNECT_TASK_FAILED', `Source task ${name}-${this.id} failed in poll(): ${(error as Error)?.message ?? String(error)}`, { cause: error })
+        const delay = backoffDelay(++pollFailures, { initialBackoffMs: 100, maxBackoffMs: 10_000 })
+        this.logger.warn(`Source task ${name}-${this.id}: poll() failed with a retriable error; polling again in ${delay} ms`, { cause: String(error) })
+        await sleep(delay, this.signal).catch(() => undefined)
+        continue
+      }
+      if (records === null || records.length === 0 || this.killed) continue
+      await this.#send(records)
+    }
+  }
+
+  /** Converts and produces one poll's records, then records their offsets (after the acknowledgement). */
+  async #send(records: readonly SourceRecord[]): Promise<void> {
+    const { converters, transforms } = this.#options
+    const groups: { topic: string; messages: ProducerMessage[] }[] = []
+    const sent: SourceRecord[] = []
+    for (const record of records) {
+      const ctx = { sourceRecord: record }
+      const transformed = await this.#errors.execute('TRANSFORMATION', 'TransformChain', () => transforms.apply(record), ctx)
+      if (transformed === SKIPPED || transformed === null) continue
+      const headers: RecordHeader[] = []
+      const headersDone = await this.#errors.execute('HEADER_CONVERTER', converters.names.header, () => {
+        for (const h of transformed.headers) headers.push({ key: h.key, value: converters.header.fromConnectHeader(transformed.topic, h.key, h.schema, h.value) })
+        return true
+      }, ctx)
+      if (headersDone === SKIPPED) continue
+      const key = await this.#errors.execute('KEY_CONVERTER', converters.names.key, () => converters.key.fromConnectData(transformed.topic, headers, transformed.keySchema, transformed.key), ctx)
+      if (key === SKIPPED) continue
+      const value = await this.#errors.execute('VALUE_CONVERTER', converters.names.value, () => converters.value.fromConnectData(transformed.topic, headers, transformed.valueSchema, transformed.value), ctx)
+      if (value === SKIPPED) continue
+      const message: ProducerMessage = {
+        key, value, headers,
+        ...(transformed.timestamp === null ? {} : { timestamp: transformed.timestamp }),
+        ...(transformed.kafkaPartition === null ? {} : { partition: transformed.kafkaPartition }),
+      }
+      const last = groups.at(-1)
+      if (last?.topic === transformed.topic) last.messages.push(message)
+      else groups.push({ topic: transformed.topic, messages: [message] })
+      sent.push(record)
+    }
+    let metadata: { topic: string; partition: number; offset: number }[] = []
+    if (groups.length > 0) {
+      try {
+        metadata = await this.#producer!.sendBatch({ topicMessages: groups, acks: 'all' })
+      } catch (error) {
+        throw new ConnectError('CONNECT_TASK_FAILED', `Source task ${this.connector}-${this.id} could not produce to ${groups.map((g) => g.topic).join(', ')}: ${(error as Error).message}`, { cause: error })
+      }
+    }
+    if (this.killed) return
+    this.#produced += sent.length
+    for (const record of records) {
+      // An empty source partition (e.g. stdin) has no position to resume from.
+      if (Object.keys(record.sourcePartition).length > 0) this.#acked.set(canonicalJson(record.sourcePartition), [record.sourcePartition, record.sourceOffset])
+    }
+    if (this.#task.commitRecord) {
+      const bySent = new Map(sent.map((record, i) => [record, metadata[i] ?? null]))
+      for (const record of records) await this.#task.commitRecord(record, bySent.get(record) ?? null)
+    }
+  }
+
+  /** Writes acknowledged offsets to the offset file, then tells the task (`commit`). */
+  flushOffsets(): Promise<void> {
+    this.#flushing = this.#flushing.catch(() => undefined).then(async () => {
+      if (this.killed || this.#acked.size === 0) return
+      const acked = this.#acked
+      this.#acked = new Map()
+      this.#options.offsets.set(this.connector, acked.values())
+      try {
+        await this.#options.offsets.flush()
+      } catch (error) {
+        this.logger.error(`Flushing the offsets of task ${this.connector}-${this.id} failed; retried at the next flush`, { cause: String(error) })
+        throw error
+      }
+      await this.#task.commit?.()
+    })
+    return this.#flushing
+  }
+
+  protected async requestStop(): Promise<void> {
+    try {
+      await this.#task.stop()
+    } catch (error) {
+      this.logger.warn(`stop() of source task ${this.connector}-${this.id} threw`, { cause: String(error) })
+    }
+  }
+
+  protected async cleanup(failed: boolean): Promise<void> {
+    clearInterval(this.#flushTimer)
+    if (failed) {
+      // Offsets of acknowledged records are still safe to keep.
+      await this.requestStop()
+    }
+    await this.flushOffsets().catch(() => undefined)
+    this.#options.transforms.close?.()
+    await this.#producer?.close().catch(() => undefined)
+  }
+
+  protected onKill(): void {
+    clearInterval(this.#flushTimer)
+    this.#acked.clear()
+    void Promise.resolve(this.#task.stop()).catch(() => undefined)
+  }
+}
