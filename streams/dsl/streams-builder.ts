@@ -4,11 +4,11 @@
  * ```ts
  * const builder = new StreamsBuilder()
  * builder.stream('text', Consumed.with(serdes.string(), serdes.string()))
- *   .flatMapValues((line) => line.toLowerCase().split(/\W+/))
+ *   .flatMapValues((line) => line.toLowerCase().split(/\W+/).filter((word) => word !== ''))
  *   .groupBy((_key, word) => word, Grouped.with(serdes.string(), serdes.string()))
  *   .count(Materialized.as('counts'))
  *   .toStream()
- *   .to('word-counts', Produced.with(serdes.string(), countSerde))
+ *   .to('word-counts', Produced.with(serdes.string(), countSerde()))
  * const topology = builder.build()
  * console.log(topology.describe().toString())
  * ```

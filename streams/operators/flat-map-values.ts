@@ -3,7 +3,7 @@
  * Streams' `KStream#flatMapValues`).
  *
  * ```ts
- * lines.flatMapValues((line) => line.toLowerCase().split(/\W+/))
+ * lines.flatMapValues((line) => line.toLowerCase().split(/\W+/).filter((word) => word !== ''))
  * ```
  *
  * If the iterable throws midway, the records emitted before stay emitted (as in Kafka Streams)

@@ -78,7 +78,12 @@ export interface StreamsOptions {
    * timeout, fetch sizes…). `autoOffsetReset` defaults to 'earliest', as in Kafka Streams.
    */
   readonly consumer?: StreamsConsumerOptions
-  /** `producer.*`: options of the stream threads' producers (linger, batch size, compression…). */
+  /**
+   * `producer.*`: options of the stream threads' producers (linger, batch size, compression…).
+   * The runtime's own defaults are acks 'all', batchSize 512 KiB and lingerMs 20 (see
+   * stream-thread.ts). `bufferMemory` also bounds the output a thread lets wait for
+   * acknowledgement before it stops processing (backpressure).
+   */
   readonly producer?: StreamsProducerOptions
 }
 

@@ -25,7 +25,13 @@ export interface ConsumedRecord {
   readonly headerList: readonly RecordHeader[]
 }
 
-/** A FIFO of one partition: an array with a moving head, compacted when half of it is consumed. */
+/**
+ * A FIFO of one partition: the fetched batches themselves (the consumer hands each batch's
+ * array over and keeps no reference to it), with a read position in the oldest. Nothing is
+ * copied when records arrive; the `InputRecord` of a record is made when it is taken, so it
+ * dies young instead of waiting in the queue (a processed record's batch is let go once all
+ * of its records are taken).
+ */
 class RecordQueue {
   readonly topic: string
   readonly partition: number
@@ -33,8 +39,12 @@ class RecordQueue {
   processed = -1
   /** `processed` as of the last commit. */
   committed = -1
-  #records: InputRecord[] = []
-  #head = 0
+  #batches: (readonly ConsumedRecord[] | undefined)[] = []
+  /** Index in `#batches` of the oldest batch with records left. */
+  #first = 0
+  /** Index in that batch of the next record. */
+  #next = 0
+  #size = 0
 
   constructor(tp: TopicPartition) {
     this.topic = tp.topic
@@ -42,37 +52,43 @@ class RecordQueue {
   }
 
   get size(): number {
-    return this.#records.length - this.#head
+    return this.#size
   }
 
   /** Timestamp of the head; only when `size > 0`. */
   get headTimestamp(): number {
-    return this.#records[this.#head].timestamp
+    return this.#batches[this.#first]![this.#next].timestamp
   }
 
   add(records: readonly ConsumedRecord[]): void {
-    const { topic, partition } = this
-    for (const r of records) {
-      this.#records.push({ topic, partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headerList })
-    }
+    if (records.length === 0) return
+    this.#batches.push(records)
+    this.#size += records.length
   }
 
   shift(): InputRecord {
-    const record = this.#records[this.#head]
-    this.#records[this.#head++] = undefined as unknown as InputRecord
-    if (this.#head === this.#records.length) {
-      this.#records = []
-      this.#head = 0
-    } else if (this.#head >= 1024 && this.#head * 2 >= this.#records.length) {
-      this.#records = this.#records.slice(this.#head)
-      this.#head = 0
+    const batch = this.#batches[this.#first]!
+    const r = batch[this.#next++]
+    this.#size--
+    if (this.#next === batch.length) {
+      this.#next = 0
+      this.#batches[this.#first++] = undefined
+      if (this.#first === this.#batches.length) {
+        this.#batches = []
+        this.#first = 0
+      } else if (this.#first >= 64 && this.#first * 2 >= this.#batches.length) {
+        this.#batches = this.#batches.slice(this.#first)
+        this.#first = 0
+      }
     }
-    return record
+    return { topic: this.topic, partition: this.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headerList }
   }
 
   clear(): void {
-    this.#records = []
-    this.#head = 0
+    this.#batches = []
+    this.#first = 0
+    this.#next = 0
+    this.#size = 0
   }
 }
 

@@ -12,6 +12,12 @@
  *   of each running task (one at a time, in order; awaiting only when `process` returned a
  *   promise), resume drained partitions, hand output to the producer, commit when due.
  *
+ * Backpressure: input is bounded by pausing partitions (above); output by the record
+ * collector, which has no capacity while its producer's `bufferMemory` worth of records waits
+ * for acknowledgement. Processing then stops, the loop waits for capacity (still committing and
+ * rebalancing when due), and the input queues fill up until their partitions are paused, so
+ * memory stays bounded however slowly the output is written.
+ *
  * Commit (commit.ts): every `commitIntervalMs`, on a task's `requestCommit`, on revocation and on
  * shutdown: flush stores → flush the producer → commit input offsets → write checkpoints. A
  * failed offset commit (e.g. a rebalance under way) is logged and retried at the next commit;
@@ -54,11 +60,26 @@ const MAX_IDLE_WAIT_MS = 500
 /**
  * Defaults of the main consumer that differ from the consumer's own (`consumer` options win):
  * - maxPollRecords 1000: Kafka Streams' main-consumer default;
- * - fetchMaxWaitMs 100: a resumed partition is fetched again only once the long poll in flight
- *   to its broker returns (core's fetcher keeps one fetch per broker and drops a paused
- *   partition's prefetched records), so a long wait turns each pause into a stall.
+ * - fetchMaxWaitMs 100 (Kafka's 500): a paused partition keeps its prefetched records, but once
+ *   they are taken after its resume, its next fetch waits behind the long poll in flight to its
+ *   broker (core's fetcher sends one fetch per broker at a time), and a thread often has some
+ *   partitions caught up (a repartition topic) while others are paused. The word-count
+ *   benchmark (bench/streams.ts) ran about 1.3x faster with 100 than with 500, and slower with
+ *   25 (more fetches for the same records).
  */
 const MAIN_CONSUMER_DEFAULTS = { maxPollRecords: 1000, fetchMaxWaitMs: 100 } as const
+/**
+ * Defaults of the thread's producer that differ from the producer's own (`producer` options win):
+ * - acks 'all': output and changelog records survive a broker's loss once acknowledged;
+ * - batchSize 512 KiB: the sender keeps one batch in flight per partition, so the batch size
+ *   caps what one partition carries per round trip (with 16 KiB, the stateless benchmark
+ *   wrote output at about 0.75x the rate);
+ * - lingerMs 20: Kafka Streams sets 100 for throughput. Under load these batches fill before
+ *   either expires; a shorter linger bounds what a quiet partition waits at each hop (every
+ *   repartition topic is one). In the stateless benchmark 20 did as well as 100, and 5 worse
+ *   (smaller batches, more produce requests). A commit flushes what lingers.
+ */
+const THREAD_PRODUCER_DEFAULTS = { acks: 'all', batchSize: 512 * 1024, lingerMs: 20 } as const
 
 export interface StreamThreadOptions {
   readonly name: string
@@ -111,6 +132,8 @@ export class StreamThread {
   readonly #paused = new Map<string, { readonly task: StreamTask; readonly tp: TopicPartition }>()
   readonly #unsubscribeRelease: () => void
   #nextCommitAt = 0
+  /** The loop waits for the collector's capacity (it wakes the waker when there is some). */
+  #waitingForOutput = false
   #stopping = false
   #failure: Error | null = null
   /** An error met outside the loop (a rebalance callback, a restoration): the loop fails with it. */
@@ -152,7 +175,7 @@ export class StreamThread {
       partitionAssignors: [assignor],
       logger,
     })
-    this.#producer = creek.producer({ acks: 'all', ...config.producer, clientId: `${options.name}-producer`, logger })
+    this.#producer = creek.producer({ ...THREAD_PRODUCER_DEFAULTS, ...config.producer, clientId: `${options.name}-producer`, logger })
     this.#restoreConsumer = creek.consumer({
       ...config.consumer,
       autoOffsetReset: 'earliest',
@@ -164,6 +187,7 @@ export class StreamThread {
       handler: config.productionExceptionHandler,
       logger,
       trackedTopics: topology.changelogTopics(),
+      maxBufferedBytes: this.#producer.config.bufferMemory,
     })
     this.#tasks = new TaskManager({
       threadName: options.name,
@@ -283,8 +307,21 @@ export class StreamThread {
         break
       }
       if (this.#stopping) break
-      if (processed > 0) await new Promise<void>((resolve) => setImmediate(resolve))
-      else await this.#waker.wait(Math.min(MAX_IDLE_WAIT_MS, Math.max(1, this.#nextCommitAt - Date.now())))
+      const idleWaitMs = Math.min(MAX_IDLE_WAIT_MS, Math.max(1, this.#nextCommitAt - Date.now()))
+      if (!this.#collector.hasCapacity) {
+        // Output is behind: process nothing more until the producer acknowledged enough (or
+        // something else needs the loop: a commit, a rebalance, a shutdown). Meanwhile input
+        // queues fill up and their partitions are paused.
+        if (!this.#waitingForOutput) {
+          this.#waitingForOutput = true
+          void this.#collector.waitForCapacity().then(() => {
+            this.#waitingForOutput = false
+            this.#waker.wake()
+          })
+        }
+        await this.#waker.wait(idleWaitMs)
+      } else if (processed > 0) await new Promise<void>((resolve) => setImmediate(resolve))
+      else await this.#waker.wait(idleWaitMs)
     }
     if (this.#failure !== null) await this.#afterFailure(this.#failure)
   }
@@ -306,11 +343,12 @@ export class StreamThread {
   }
 
   async #process(): Promise<number> {
+    const collector = this.#collector
     let total = 0
     for (const task of this.#tasks.tasks()) {
       if (task.state !== TaskState.RUNNING || task.buffered === 0) continue
       let n = 0
-      while (n < RECORDS_PER_TASK) {
+      while (n < RECORDS_PER_TASK && collector.hasCapacity) {
         const result = task.processNext()
         if (result === false) break
         if (result !== true) await result

@@ -17,6 +17,9 @@
  *   writes do not change an iterator already returned.
  * - A store used before `init` or after `close` throws STREAMS_INVALID_STATE_STORE naming it.
  * - `null` is never stored as a value: `put(key, null)` deletes `key` (Kafka's rule).
+ * - Buffers given to a store (keys, values) belong to it from then on and must not be changed:
+ *   layers keep them without copying (caches, write buffers), and may recognise a key buffer
+ *   they were given before (Kafka's `Bytes.wrap` shares the array the same way).
  */
 import type { StreamsConfig } from '../runtime/config.ts'
 import type { TaskId } from '../processor/task-id.ts'

@@ -74,6 +74,13 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStor
   /** The record timestamp the layers below see while this layer writes a flushed entry. */
   #stamp: number | undefined
   #flushing = false
+  /**
+   * The last key converted to its binary-string id, and the id: a read-modify-write of one key
+   * (get then put with the same buffer, as the typed layer above hands it) converts it once.
+   * Keys are not mutated once given to a store (entries keep them), so identity is enough.
+   */
+  #lastKey: Buffer | null = null
+  #lastId = ''
 
   constructor(inner: KeyValueBytesStore) {
     this.name = inner.name
@@ -133,6 +140,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStor
     this.#lru.clear()
     this.#dirty.clear()
     this.#bytes = 0
+    this.#lastKey = null
     try {
       await this.#inner.close()
     } catch (error) {
@@ -143,7 +151,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStor
 
   get(key: Buffer): Buffer | undefined {
     this.#lifecycle.check()
-    const id = binaryKey(key)
+    const id = this.#id(key)
     const cached = this.#entries.get(id)
     if (cached !== undefined) {
       this.#lru.touch(cached.node)
@@ -157,7 +165,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStor
 
   put(key: Buffer, value: Buffer | null): void {
     this.#lifecycle.check()
-    const id = binaryKey(key)
+    const id = this.#id(key)
     this.#keep(id, key, value, true, this.#context!.recordTimestamp())
     this.#dirty.add(id)
     this.#evictIfOverBudget()
@@ -215,6 +223,14 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStor
     const { lo, hi, hiInclusive } = binaryBounds(range)
     const cached = this.#entries.scan(lo, hi, hiInclusive, reverse)
     return mergeSorted([cached, below()[Symbol.iterator]()], reverse)
+  }
+
+  #id(key: Buffer): string {
+    if (key === this.#lastKey) return this.#lastId
+    const id = binaryKey(key)
+    this.#lastKey = key
+    this.#lastId = id
+    return id
   }
 
   #keep(id: string, key: Buffer, value: Buffer | null, dirty: boolean, timestamp: number): void {

@@ -34,7 +34,9 @@ function isCached(store: KeyValueBytesStore): store is KeyValueBytesStore & Cach
 }
 
 function isPromise(value: unknown): value is Promise<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function'
+  // Buffers and primitives first: the common answers, without a prototype walk for `then`.
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return false
+  return typeof (value as { then?: unknown }).then === 'function'
 }
 
 export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
@@ -48,6 +50,13 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedSt
   /** The listener when no caching layer is below (called on every write). */
   #listener: Listener<K, V> | null = null
   #sendOldValues = false
+  /**
+   * The last primitive key serialized and its bytes: a read-modify-write (get then put of one
+   * key, as every aggregation does) serializes it once. Only primitives, whose value cannot
+   * change behind the store's back; the bytes are never mutated below (stores keep key buffers).
+   */
+  #lastKey: unknown = undefined
+  #lastKeyBytes: Buffer | null = null
 
   constructor(inner: KeyValueBytesStore, keySerde: Serde<K> | null, valueSerde: Serde<V> | null) {
     this.name = inner.name
@@ -195,11 +204,16 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedSt
   }
 
   #keyBytes(key: K): Buffer {
+    if (key === this.#lastKey && this.#lastKeyBytes !== null) return this.#lastKeyBytes
     if (key === null || key === undefined) {
       throw new StreamsError('STREAMS_STATE_STORE', `State store "${this.name}" was given a ${String(key)} key; store keys must not be null`)
     }
     const bytes = this.#sync(this.#keySerde!.serialize(this.#topic, key), 'key', 'serialize')
     if (bytes === null) throw new StreamsError('STREAMS_STATE_STORE', `The key serde of state store "${this.name}" serialized a key to null; store keys must not be null`)
+    if (typeof key !== 'object' && typeof key !== 'function') {
+      this.#lastKey = key
+      this.#lastKeyBytes = bytes
+    }
     return bytes
   }
 

@@ -13,9 +13,12 @@
  *   (O(log n) compares plus an O(chunk) splice), or, when more than an eighth of the keys are
  *   stale, the chunks are rebuilt by sorting every key (O(n log n)). A full chunk splits in
  *   two; an empty one is dropped. Repeated writes of a key between scans cost one update.
+ *   Once a rebuild is due (more than an eighth stale, or no chunks yet), stale keys are no
+ *   longer tracked: writes then touch the hash index only.
  *
- * Invariants: the chunks' keys, read in order, are strictly increasing; apart from the stale
- * keys, the index and the chunks hold the same keys with the same values; no chunk is empty.
+ * Invariants: the chunks' keys, read in order, are strictly increasing; unless a rebuild is
+ * due, the index and the chunks hold the same keys with the same values apart from the stale
+ * keys; no chunk is empty.
  * Values are never `undefined` (it means "absent").
  *
  * Snapshots (copy-on-write): `scan` captures the chunk list as it is and bumps an epoch; every
@@ -43,6 +46,8 @@ export class SortedKeyMap<V> {
   /** Keys set or deleted since the chunks were last brought up to date. */
   #stale = new Set<string>()
   #chunks: Chunk<V>[] = []
+  /** The chunks must be rebuilt from the index before the next scan (`#stale` is then unused). */
+  #rebuildDue = true
   /** True when a scan holds the current `#chunks` array: copy it before changing it. */
   #chunksShared = false
   #epoch = 0
@@ -66,12 +71,12 @@ export class SortedKeyMap<V> {
 
   set(key: string, value: V): void {
     this.#index.set(key, value)
-    this.#stale.add(key)
+    if (!this.#rebuildDue) this.#markStale(key)
   }
 
   delete(key: string): boolean {
     if (!this.#index.delete(key)) return false
-    this.#stale.add(key)
+    if (!this.#rebuildDue) this.#markStale(key)
     return true
   }
 
@@ -80,6 +85,16 @@ export class SortedKeyMap<V> {
     this.#stale = new Set()
     this.#chunks = []
     this.#chunksShared = false
+    this.#rebuildDue = true
+  }
+
+  #markStale(key: string): void {
+    const stale = this.#stale
+    stale.add(key)
+    if (stale.size * 8 > this.#index.size) {
+      this.#rebuildDue = true
+      this.#stale = new Set()
+    }
   }
 
   /**
@@ -97,13 +112,13 @@ export class SortedKeyMap<V> {
 
   /** Brings the chunks up to date with the stale keys. */
   #order(): void {
-    const stale = this.#stale
-    if (stale.size === 0) return
-    this.#stale = new Set()
-    if (stale.size * 8 > this.#index.size) {
+    if (this.#rebuildDue) {
       this.#rebuild()
       return
     }
+    const stale = this.#stale
+    if (stale.size === 0) return
+    this.#stale = new Set()
     for (const key of stale) {
       const value = this.#index.get(key)
       if (value === undefined) this.#unplace(key)
@@ -122,6 +137,8 @@ export class SortedKeyMap<V> {
     // Scans keep the old chunk list: the new one is not shared.
     this.#chunks = chunks
     this.#chunksShared = false
+    this.#rebuildDue = false
+    this.#stale = new Set()
   }
 
   #place(key: string, value: V): void {

@@ -5,7 +5,7 @@
  * ```ts
  * const driver = new TopologyTestDriver(builder.build(), { applicationId: 'word-count' })
  * const input = driver.createInputTopic('text', serdes.string(), serdes.string())
- * const output = driver.createOutputTopic('word-counts', serdes.string(), countSerde)
+ * const output = driver.createOutputTopic('word-counts', serdes.string(), countSerde())
  * await input.pipeInput('k', 'hello world')
  * expect(output.readKeyValuesToMap()).toEqual(new Map([['hello', 1], ['world', 1]]))
  * await driver.close()

@@ -1,6 +1,6 @@
 /**
  * Where a node's output goes inside a compiled task pipeline: the next node's entry. Every
- * endpoint is an RxJS observer (it is subscribed to Subjects and operator chains) whose `next`
+ * endpoint is an RxJS observer (it is subscribed to sources and operator chains) whose `next`
  * never throws: failures are handed to the exception handlers instead.
  */
 import type { AnyRecord } from '../operators/operator-context.ts'
@@ -51,7 +51,7 @@ export class Discard implements Endpoint {
   complete(): void {}
 }
 
-/** Feeds an operator chain that has no Subject of its own (its parents are processors, or several). */
+/** Feeds an operator chain that has no source of its own (its parents are processors, or several). */
 export class ChainEntry implements Endpoint {
   readonly #subscriber: { next(record: AnyRecord): void }
 

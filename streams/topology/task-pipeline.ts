@@ -11,9 +11,10 @@
  * ```
  *
  * Compilation (once per task, so every task has fresh operator and processor state):
- * - each source node is an RxJS `Subject`; its children subscribe in the order they were added;
+ * - each source node is a multicast RxJS `Observable` (a `Subject` without its per-record
+ *   costs, see source-runner.ts); its children subscribe in the order they were added;
  * - stateless nodes are RxJS operators (`streams/operators/`); a chain of them with single
- *   parents and single children is fused into one `pipe(...)` hanging off the Subject (or off
+ *   parents and single children is fused into one `pipe(...)` hanging off the source (or off
  *   an entry observable when the chain's parent is a processor or there are several parents);
  * - Processor-API nodes are `ProcessorRunner`s whose `context.forward` calls the children's
  *   entries synchronously, in order (depth-first, as Kafka Streams);
@@ -29,7 +30,7 @@
  *
  * Records forwarded outside `process` (a cache flush calling a store's flush listener during a
  * commit) run with `recordMetadata()` null; `drain()` waits for their asynchronous work and
- * reports their failures. `close()` closes processors and completes the Subjects.
+ * reports their failures. `close()` closes processors and completes the sources.
  */
 import { Observable, type Subscription } from 'rxjs'
 import { StreamsError } from '../errors.ts'
@@ -224,8 +225,8 @@ export class TaskPipeline {
           this.#registerSource(n, source, runtime.applicationId)
           for (const childName of n.children) {
             const child = node(childName)
-            if (hangsOffSource(child)) attachChain(child as OperatorNode, source.subject)
-            else this.#subscriptions.push(source.subject.subscribe(endpoint(childName)))
+            if (hangsOffSource(child)) attachChain(child as OperatorNode, source.records)
+            else this.#subscriptions.push(source.records.subscribe(endpoint(childName)))
           }
           break
         }

@@ -3,7 +3,7 @@ import { CoreError, type ProducerSendBatch, type RecordMetadata, TopicPartitionE
 import type { StreamsError } from '../../../streams/errors.ts'
 import type { ExceptionHandler, FailedRecordContext } from '../../../streams/runtime/config.ts'
 import { STREAMS_ERROR_HEADERS } from '../../../streams/runtime/production-handler.ts'
-import { type OutputProducer, RecordCollector } from '../../../streams/runtime/record-collector.ts'
+import { type OutputProducer, RECORD_OVERHEAD_BYTES, RecordCollector } from '../../../streams/runtime/record-collector.ts'
 
 /** A producer that writes to in-memory partitions and fails what `fail` says. */
 class FakeProducer implements OutputProducer {
@@ -153,5 +153,56 @@ describe('RecordCollector', () => {
       c.send('out', null, v('x'), [], 1)
       await expect(c.flush()).rejects.toMatchObject({ code: 'STREAMS_PRODUCTION' })
     }
+  })
+
+  it('counts the bytes waiting for acknowledgement and has no capacity above maxBufferedBytes until acks come', async () => {
+    const producer = new FakeProducer()
+    let open!: () => void
+    const gate = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    const send = producer.sendBatch.bind(producer)
+    const handedOver: number[] = []
+    producer.sendBatch = async (request) => {
+      handedOver.push(request.topicMessages[0].messages.length)
+      await gate
+      return send(request)
+    }
+    const perRecord = RECORD_OVERHEAD_BYTES + 10
+    const c = new RecordCollector({ producer, handler: 'log-and-fail', logger: silentLogger, trackedTopics: new Set(), maxBufferedBytes: perRecord * 8 })
+    for (let i = 0; i < 8; i++) c.send('out', null, v('0123456789'), [], 1)
+    expect(c.bufferedBytes).toBe(perRecord * 8)
+    expect(c.hasCapacity).toBe(true)
+    c.send('out', null, v('0123456789'), [], 1)
+    expect(c.hasCapacity).toBe(false)
+    // A quarter of the budget queued is handed over at once, so no send outgrows the producer's buffer.
+    expect(handedOver).toEqual([2, 2, 2, 2])
+    let ready = false
+    const waiting = c.waitForCapacity().then(() => {
+      ready = true
+    })
+    await new Promise((r) => setTimeout(r, 10))
+    expect(ready).toBe(false)
+    open()
+    await waiting
+    expect(c.hasCapacity).toBe(true)
+    await c.flush()
+    expect(c.bufferedBytes).toBe(0)
+    expect(producer.written).toHaveLength(9)
+  })
+
+  it('gives the capacity of failed sends back, and of discarded ones', async () => {
+    const producer = new FakeProducer()
+    producer.fail = () => new Error('refused')
+    const c = new RecordCollector({ producer, handler: 'log-and-continue', logger: silentLogger, trackedTopics: new Set(), maxBufferedBytes: 100 })
+    c.send('out', null, v('x'.repeat(200)), [], 1)
+    expect(c.hasCapacity).toBe(false)
+    await c.waitForCapacity()
+    expect(c.bufferedBytes).toBe(0)
+    const d = new RecordCollector({ producer, handler: 'log-and-continue', logger: silentLogger, trackedTopics: new Set(), maxPending: 10, maxBufferedBytes: 10_000 })
+    d.send('out', null, v('y'), [], 1)
+    expect(d.bufferedBytes).toBeGreaterThan(0)
+    d.discardPending()
+    expect(d.bufferedBytes).toBe(0)
   })
 })

@@ -29,6 +29,33 @@ describe('MeteredKeyValueStore', () => {
     expect(store.get('k')).toBeUndefined()
   })
 
+  it('serializes a read-modify-write of a primitive key once, and a mutable object key on every call', async () => {
+    let serialized = 0
+    const counting = <T>(inner: Serde<T>): Serde<T> => ({
+      serialize: (topic, value) => (serialized++, inner.serialize(topic, value)),
+      deserialize: (topic, data) => inner.deserialize(topic, data),
+    })
+    const strings = sandbox.track(new MeteredKeyValueStore(new InMemoryKeyValueStore('s'), counting(stringSerde()), int32Serde()))
+    await strings.init(new TestStateStoreContext(sandbox.dir))
+    strings.put('a', (strings.get('a') ?? 0) + 1)
+    expect(serialized).toBe(1)
+    strings.put('b', 1)
+    strings.put('a', strings.get('a')! + 1)
+    expect(strings.get('a')).toBe(2)
+    expect(strings.get('b')).toBe(1)
+
+    serialized = 0
+    const objects = sandbox.track(new MeteredKeyValueStore(new InMemoryKeyValueStore('o'), counting(jsonSerde<{ id: number }>()), int32Serde()))
+    await objects.init(new TestStateStoreContext(sandbox.dir))
+    const key = { id: 1 }
+    objects.put(key, 10)
+    key.id = 2
+    objects.put(key, 20)
+    expect(serialized).toBe(2)
+    expect(objects.get({ id: 1 })).toBe(10)
+    expect(objects.get({ id: 2 })).toBe(20)
+  })
+
   it('passes the changelog topic to its serdes', async () => {
     const topics: string[] = []
     const spy: Serde<string> = {

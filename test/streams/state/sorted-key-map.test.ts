@@ -45,6 +45,32 @@ describe('SortedKeyMap', () => {
     expect([...map.scan(undefined, undefined, true, true)]).toEqual(modelScan(model, undefined, undefined, true, true))
   })
 
+  it('agrees with the model whether scans come often (keys placed one by one) or rarely (chunks rebuilt)', () => {
+    for (const scanEvery of [7, 50, 5000]) {
+      const random = seededRandom(scanEvery)
+      const map = new SortedKeyMap<number>()
+      const model = new Map<string, number>()
+      const keyOf = (n: number): string => binaryKey(Buffer.from([n >> 8, n & 0xff]))
+      for (let step = 0; step < 10_000; step++) {
+        const key = keyOf(random(2000))
+        if (random(4) === 0) expect(map.delete(key)).toBe(model.delete(key))
+        else {
+          map.set(key, step)
+          model.set(key, step)
+        }
+        if (step % scanEvery === 0) {
+          const lo = keyOf(random(2000))
+          expect([...map.scan(lo, undefined, true, false)]).toEqual(modelScan(model, lo, undefined, true, false))
+        }
+      }
+      expect([...map.scan(undefined, undefined, true, true)]).toEqual(modelScan(model, undefined, undefined, true, true))
+      map.clear()
+      expect([...map.scan(undefined, undefined, true, false)]).toEqual([])
+      map.set(keyOf(1), 1)
+      expect([...map.scan(undefined, undefined, true, false)]).toEqual([1])
+    }
+  })
+
   it('orders binary keys by unsigned bytes', () => {
     const map = new SortedKeyMap<string>()
     for (const hex of ['ff', '00', '80', '7f', '0100', '01', '', 'ffff']) map.set(binaryKey(Buffer.from(hex, 'hex')), hex)
