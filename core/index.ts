@@ -109,6 +109,7 @@ export type { LogConfig } from './storage/log-config.ts'
 export { validateTopicName } from './storage/topic-name.ts'
 export { DataDirLock } from './storage/data-dir-lock.ts'
 export type { DataDirLockHolder } from './storage/data-dir-lock.ts'
+export { readFileIfExists, readFileIfExistsSync, writeFileAtomic, writeFileAtomicSync } from './storage/atomic-file.ts'
 
 // Clients: the facade, the admin and the transports.
 export { Creek } from './creek.ts'

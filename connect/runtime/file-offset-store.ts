@@ -11,17 +11,18 @@
  * records it covers were acknowledged by the broker (the task runners' rule), and on disk only
  * after a `flush`.
  *
- * Crash behaviour: `flush` writes the whole (small) file to `<file>.tmp`, fsyncs it, renames it
- * over the file and fsyncs the directory, so after a crash the file holds the last flush or the
- * one before, never a mix; a leftover `.tmp` is overwritten by the next flush. The file is
+ * Crash behaviour: `flush` writes the whole (small) file with core's `writeFileAtomicSync`
+ * (`<file>.tmp`, fsync, rename over the file, fsync of the directory), so after a crash the file
+ * holds the last flush or the one before, never a mix; a leftover `.tmp` is overwritten by the next flush. The file is
  * rewritten per flush interval, not per record. A file that does not parse is refused
  * (CONNECT_OFFSET_STORAGE) rather than silently replaced, since that would replay every source.
  *
  * Concurrency: single-threaded; flushes are queued so their renames happen in call order.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { SourceMap } from '../api/records.ts'
+import { writeFileAtomicSync } from '../../core/index.ts'
 import { ConnectError } from '../errors.ts'
 
 const FORMAT = 'creek-connect-offsets'
@@ -114,46 +115,13 @@ export class FileOffsetStore {
         .sort((a, b) => (entryKey(a.connector, a.partition) < entryKey(b.connector, b.partition) ? -1 : 1))
         .map((e) => ({ connector: e.connector, partition: JSON.parse(canonicalJson(e.partition)) as SourceMap, offset: e.offset && JSON.parse(canonicalJson(e.offset)) as SourceMap }))
       try {
-        writeAtomically(this.path, `${JSON.stringify({ format: FORMAT, version: 1, offsets }, null, 1)}\n`)
+        mkdirSync(dirname(this.path), { recursive: true })
+        writeFileAtomicSync(this.path, `${JSON.stringify({ format: FORMAT, version: 1, offsets }, null, 1)}\n`)
       } catch (error) {
         this.#dirty = true
         throw new ConnectError('CONNECT_OFFSET_STORAGE', `Cannot write the offsets file ${this.path}: ${(error as Error).message}; the offsets are kept and written at the next flush`, { cause: error })
       }
     })
     return this.#flushing
-  }
-}
-
-/** temp file → fsync → rename → fsync directory (STYLE.md §4). */
-function writeAtomically(path: string, text: string): void {
-  const dir = dirname(path)
-  mkdirSync(dir, { recursive: true })
-  const tmp = `${path}.tmp`
-  try {
-    const fd = openSync(tmp, 'w', 0o644)
-    try {
-      const bytes = Buffer.from(text, 'utf8')
-      for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done)
-      fsyncSync(fd)
-    } finally {
-      closeSync(fd)
-    }
-    renameSync(tmp, path)
-  } catch (error) {
-    try {
-      unlinkSync(tmp)
-    } catch {
-      // already gone
-    }
-    throw error
-  }
-  if (process.platform === 'win32') return
-  const dirFd = openSync(dir, 'r')
-  try {
-    fsyncSync(dirFd)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error
-  } finally {
-    closeSync(dirFd)
   }
 }

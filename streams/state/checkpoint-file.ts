@@ -13,11 +13,9 @@
  * Offsets are "next offset to restore from" (the offset after the last change the store holds),
  * as Kafka writes them.
  *
- * Writes are atomic and durable: the content goes to `.checkpoint.tmp`, which is fsynced, renamed
- * over `.checkpoint`, and the directory is fsynced, so after a crash at any point the file holds
- * the old content or the new one. (core/storage/atomic-file.ts does the same but is not part of
- * core's public API, so streams keeps this small copy.) A leftover `.checkpoint.tmp` is simply
- * overwritten by the next write.
+ * Writes are atomic and durable (core's `writeFileAtomic`: temp file, fsync, rename, fsync of the
+ * directory), so after a crash at any point the file holds the old content or the new one; a
+ * leftover temp file is overwritten by the next write.
  *
  * Reads: an absent (or empty) file is an empty checkpoint (fresh state or wiped state). A file that does not
  * parse is STREAMS_TASK_CORRUPTED naming the file and the line: the local state cannot be trusted
@@ -27,13 +25,13 @@
  * it covers were flushed. Concurrency: one writer per task directory; writes are queued in
  * call order.
  */
-import { open, readFile, rename, unlink } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { readFile, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import { writeFileAtomic } from '../../core/index.ts'
 import { StreamsError } from '../errors.ts'
 
 export const CHECKPOINT_FILE_NAME = '.checkpoint'
 const VERSION = 0
-const TEMP_SUFFIX = '.tmp'
 
 export interface CheckpointEntry {
   readonly topic: string
@@ -135,33 +133,10 @@ export class CheckpointFile {
   }
 
   async #writeNow(content: string): Promise<void> {
-    const temp = this.path + TEMP_SUFFIX
     try {
-      const handle = await open(temp, 'w', 0o644)
-      try {
-        await handle.writeFile(content, 'utf8')
-        await handle.sync()
-      } finally {
-        await handle.close()
-      }
-      await rename(temp, this.path)
-      await fsyncDirectory(dirname(this.path))
+      await writeFileAtomic(this.path, content)
     } catch (cause) {
-      await unlink(temp).catch(() => undefined)
       throw new StreamsError('STREAMS_STATE_STORE', `Cannot write checkpoint file ${this.path}: ${(cause as Error).message}`, { cause })
     }
-  }
-}
-
-/** Makes the rename durable; skipped on Windows (directories cannot be fsynced) and where unsupported (EINVAL). */
-async function fsyncDirectory(dir: string): Promise<void> {
-  if (process.platform === 'win32') return
-  const handle = await open(dir, 'r')
-  try {
-    await handle.sync()
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code !== 'EINVAL') throw cause
-  } finally {
-    await handle.close()
   }
 }
