@@ -23,6 +23,8 @@ export const CONNECT_ERROR_CODES = {
   CONNECT_NOT_FOUND: false,
   /** An operation not allowed in the current state (e.g. editing offsets of a running connector). */
   CONNECT_ILLEGAL_STATE: false,
+  /** The request conflicts with what exists (a connector of that name) or is under way (a rebalance). */
+  CONNECT_CONFLICT: false,
   /** Offsets could not be read or written. */
   CONNECT_OFFSET_STORAGE: true,
 } as const satisfies Record<string, boolean>

@@ -89,3 +89,18 @@ export { FileOffsetStore } from './runtime/file-offset-store.ts'
 export { parseProperties, readConfigFile } from './runtime/config-files.ts'
 export { FileStreamSourceConnector, FileStreamSourceTask, FILE_STREAM_SOURCE_CLASS } from './connectors/file-stream-source.ts'
 export { FileStreamSinkConnector, FileStreamSinkTask, FILE_STREAM_SINK_CLASS } from './connectors/file-stream-sink.ts'
+
+// -- REST API and herders (owned by the REST / distributed work) --
+export type {
+  ConfigInfos, ConfigKeyInfo, ConfigValueInfo, ConnectorInfo as HerderConnectorInfo, ConnectorOffset, ConnectorOffsets,
+  ConnectorStateInfo, ConnectorTaskId, Herder, PluginInfo, RestartOptions, ServerInfo, TaskInfo, TaskStateInfo,
+} from './runtime/herder.ts'
+export { StandaloneHerder } from './runtime/standalone-herder.ts'
+export { validateConnectorConfig } from './runtime/connector-validation.ts'
+export { CONNECT_REST_DEFAULTS, ConnectRestServer, restUrl } from './rest/connect-rest-server.ts'
+export type { ConnectRestServerOptions } from './rest/connect-rest-server.ts'
+export { RestError } from './rest/rest-errors.ts'
+export { DistributedHerder } from './runtime/distributed/distributed-herder.ts'
+export type { DistributedHerderOptions } from './runtime/distributed/distributed-herder.ts'
+export { DISTRIBUTED_DEFAULTS, parseDistributedConfig } from './runtime/distributed/distributed-config.ts'
+export type { DistributedConfig } from './runtime/distributed/distributed-config.ts'

@@ -16,6 +16,7 @@
 import { Broker } from './broker/broker.ts'
 import { Admin, type AdminOptions } from './client/admin.ts'
 import { Consumer, type ConsumerClientOptions } from './client/consumer.ts'
+import { GroupMember, type GroupMemberOptions } from './client/group-member.ts'
 import { InProcessTransport } from './client/in-process-transport.ts'
 import { NetworkTransport } from './client/network-transport.ts'
 import { Producer } from './client/producer.ts'
@@ -70,7 +71,7 @@ interface Closeable {
   close(): Promise<void>
 }
 
-type ClientKind = 'producer' | 'consumer' | 'admin'
+type ClientKind = 'producer' | 'consumer' | 'admin' | 'group-member'
 
 /**
  * Where clients' transports come from. Embedded: in-process transports to a broker this instance
@@ -87,7 +88,7 @@ export class Creek {
   readonly #logger: Logger
   readonly #clients = new Set<{ readonly client: Closeable; readonly transport: Transport }>()
   readonly #servers: KafkaServer[] = []
-  readonly #counters: Record<ClientKind, number> = { producer: 0, consumer: 0, admin: 0 }
+  readonly #counters: Record<ClientKind, number> = { producer: 0, consumer: 0, admin: 0, 'group-member': 0 }
   #closing: Promise<void> | undefined
 
   private constructor(connection: Connection, logger: Logger) {
@@ -189,6 +190,14 @@ export class Creek {
       ...options,
       clientId,
     }))
+  }
+
+  /**
+   * A member of a classic group for a protocol other than the consumer's (Kafka Connect workers
+   * join with protocol type "connect"), on its own transport; closed with this instance.
+   */
+  groupMember(options: GroupMemberOptions): GroupMember {
+    return this.#track('group-member', options.clientId, (transport) => new GroupMember(transport, options))
   }
 
   /** An admin client on its own transport. */

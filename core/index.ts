@@ -150,6 +150,8 @@ export type {
   ListTopicsOptions, MemberDescription, NewTopic, OffsetAtTimestamp, PartitionDescription, PartitionOffsets,
   ResetGroupOffsetsOptions, ResetOffset, ResetTarget, TopicDescription, AssignedPartitions,
 } from './client/admin-types.ts'
+export { GROUP_MEMBER_DEFAULTS, GroupMember } from './client/group-member.ts'
+export type { GroupGeneration, GroupMemberHandler, GroupMemberOptions } from './client/group-member.ts'
 export { InProcessTransport } from './client/in-process-transport.ts'
 export type { InProcessTransportOptions } from './client/in-process-transport.ts'
 export type { SendOptions, Transport } from './client/transport.ts'

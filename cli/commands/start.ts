@@ -8,12 +8,22 @@
  * The registry is a node of Creek's own registry on the embedded broker: its schemas live in the
  * compacted topic `_schemas` of the data directory, so they survive restarts. The start-up line
  * names every address, once all of them accept connections.
+ *
+ * A distributed Kafka Connect worker runs beside them (group `connect-cluster`, its configs,
+ * offsets and statuses in the topics `connect-configs`, `connect-offsets`, `connect-status` of
+ * the data directory) with Kafka Connect's REST API on port 8083 of the same host
+ * (`--connect-port`, `--connect-host`; `--no-connect` turns it off). It joins its group in the
+ * background, so start-up does not wait for the first rebalance.
  */
 import type { Command } from 'commander'
 import { consoleLogger, Creek, type Logger, type LogLevel } from '../../core/index.ts'
 import type { SchemaRegistryServer } from '../../serdes/index.ts'
 import { CliError } from '../cli-error.ts'
 import { loadSerdes } from '../registry-options.ts'
+import { type ConnectWorker, startConnectWorker } from './connect.ts'
+
+/** The worker config of the Connect worker `creek start` runs (Kafka's connect-distributed.properties defaults). */
+export const START_CONNECT_WORKER_CONFIG = Object.freeze({ 'group.id': 'connect-cluster' })
 
 interface StartOptions {
   dataDir: string
@@ -26,6 +36,9 @@ interface StartOptions {
   registry: boolean
   registryPort: string
   registryHost?: string
+  connect: boolean
+  connectPort: string
+  connectHost?: string
 }
 
 export function registerStart(program: Command): void {
@@ -41,6 +54,9 @@ export function registerStart(program: Command): void {
     .option('--registry-port <port>', 'schema registry port (0: any free port)', '8081')
     .option('--registry-host <host>', 'interface the schema registry listens on (default: --host)')
     .option('--no-registry', 'do not serve the schema registry')
+    .option('--connect-port <port>', 'Kafka Connect REST API port (0: any free port)', '8083')
+    .option('--connect-host <host>', 'interface the Connect REST API listens on (default: --host)')
+    .option('--no-connect', 'do not run a Kafka Connect worker')
     .option('--log-level <level>', 'debug | info | warn | error', 'info')
     .action(async (options: StartOptions) => {
       await start(options)
@@ -75,21 +91,31 @@ async function start(options: StartOptions): Promise<void> {
   const brokerPort = port(options.port, '--port')
   const advertisedPort = port(options.advertisedPort, '--advertised-port')
   const registryPort = options.registry ? port(options.registryPort, '--registry-port') : undefined
+  const connectPort = options.connect ? port(options.connectPort, '--connect-port') : undefined
   const config = parseConfig(options.config)
   const creek = await Creek.open({ dataDir: options.dataDir, config, logger })
   let address
   let registry: SchemaRegistryServer | undefined
+  let connect: ConnectWorker | undefined
   try {
     address = await creek.listen({ host: options.host, port: brokerPort, advertisedHost: options.advertisedHost, advertisedPort })
     if (registryPort !== undefined) registry = await startRegistry(creek, options.registryHost ?? options.host, registryPort, logger)
+    if (connectPort !== undefined) {
+      connect = await startConnectWorker(creek, START_CONNECT_WORKER_CONFIG, {
+        host: options.connectHost ?? options.host, port: connectPort, logger, waitForAssignment: false,
+        portHint: 'choose another with --connect-port <port> (0: any free port), or run without it with --no-connect',
+      })
+    }
   } catch (error) {
+    await registry?.close().catch(() => undefined)
     await creek.close()
     throw error
   }
   const broker = creek.broker
   process.stdout.write(
     `Creek broker ${broker.nodeId} (cluster ${broker.clusterId}) listening on ${address.host}:${address.port}, ` +
-      `${registry === undefined ? '' : `schema registry on ${registry.url}, `}data in ${options.dataDir}. Press Ctrl-C to stop.\n`,
+      `${registry === undefined ? '' : `schema registry on ${registry.url}, `}` +
+      `${connect === undefined ? '' : `Connect REST API on ${connect.server.url}, `}data in ${options.dataDir}. Press Ctrl-C to stop.\n`,
   )
   await new Promise<void>((resolve) => {
     let stopping = false
@@ -97,8 +123,11 @@ async function start(options: StartOptions): Promise<void> {
       if (stopping) return
       stopping = true
       process.stdout.write(`Received ${signal}: shutting down…\n`)
-      // The registry first: it reads and writes through the broker.
-      const registryClosed = registry === undefined ? Promise.resolve() : registry.close().catch((error: unknown) => {
+      // Connect and the registry first: they read and write through the broker.
+      const connectClosed = connect === undefined ? Promise.resolve() : connect.close().catch((error: unknown) => {
+        logger.warn('The Connect worker did not stop cleanly', { cause: String(error) })
+      })
+      const registryClosed = connectClosed.then(() => registry === undefined ? undefined : registry.close()).catch((error: unknown) => {
         logger.warn('The schema registry did not close cleanly', { cause: String(error) })
       })
       registryClosed

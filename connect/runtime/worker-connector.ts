@@ -18,7 +18,7 @@ import { ConnectError } from '../errors.ts'
 import type { ConnectorConfig } from './connector-config.ts'
 import { DeadLetterReporter } from './dead-letter-reporter.ts'
 import { type ErrorReporter, ToleranceOperator } from './error-handler.ts'
-import type { FileOffsetStore } from './file-offset-store.ts'
+import type { SourceOffsetStore } from './offset-store.ts'
 import type { ConnectorPlugin, DataPlugins } from './plugins.ts'
 import { CONNECTOR_TRANSITIONS, type ConnectorState, StateMachine, traceOf } from './states.ts'
 import type { WorkerConfig } from './worker-config.ts'
@@ -43,7 +43,7 @@ export interface WorkerConnectorOptions {
   readonly data: DataPlugins
   readonly worker: WorkerConfig
   readonly workerId: string
-  readonly offsets: FileOffsetStore
+  readonly offsets: SourceOffsetStore
   readonly logger: Logger
 }
 

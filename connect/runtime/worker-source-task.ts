@@ -20,7 +20,8 @@ import type { SourceMap, SourceRecord } from '../api/records.ts'
 import { ConnectError } from '../errors.ts'
 import type { ConnectorConfig } from './connector-config.ts'
 import { SKIPPED, type ToleranceOperator } from './error-handler.ts'
-import { canonicalJson, type FileOffsetStore } from './file-offset-store.ts'
+import { canonicalJson } from './file-offset-store.ts'
+import type { SourceOffsetStore } from './offset-store.ts'
 import type { TransformChain } from './plugins.ts'
 import { type TaskMetrics, WorkerTask } from './worker-task.ts'
 
@@ -42,7 +43,7 @@ export interface WorkerSourceTaskOptions {
   readonly converters: TaskConverters
   readonly transforms: TransformChain
   readonly errors: (signal: AbortSignal) => ToleranceOperator
-  readonly offsets: FileOffsetStore
+  readonly offsets: SourceOffsetStore
   readonly offsetFlushIntervalMs: number
   readonly producerOptions: object
   readonly logger: Logger

@@ -21,6 +21,7 @@
  */
 import { hostname } from 'node:os'
 import { type Creek, type Logger, silentLogger } from '../../core/index.ts'
+import type { SourceMap } from '../api/records.ts'
 import { ConnectError } from '../errors.ts'
 import { parseConnectorConfig, stringProps } from './connector-config.ts'
 import { defaultDataPlugins } from './data-plugins.ts'
@@ -181,6 +182,19 @@ export class Worker {
     const connector = this.#get(name)
     if (connector.type !== 'source') throw new ConnectError('CONNECT_ILLEGAL_STATE', `Connector ${name} is a sink: its offsets are those of consumer group connect-${name}`)
     return { offsets: this.#offsets.offsetsOf(name) }
+  }
+
+  /**
+   * KIP-875 for source connectors: sets (a null offset removes) stored offsets of a STOPPED
+   * connector and writes the offsets file; `offsets` null removes all of the connector's.
+   */
+  async alterSourceOffsets(name: string, offsets: readonly { partition: SourceMap; offset: SourceMap | null }[] | null): Promise<void> {
+    const connector = this.#get(name)
+    if (connector.type !== 'source') throw new ConnectError('CONNECT_ILLEGAL_STATE', `Connector ${name} is a sink: its offsets are those of consumer group connect-${name}`)
+    if (connector.machine.state !== 'STOPPED') throw new ConnectError('CONNECT_ILLEGAL_STATE', `Connector ${name} is ${connector.machine.state}: offsets can be changed only while it is STOPPED (PUT /connectors/${name}/stop first)`)
+    if (offsets === null) this.#offsets.deleteConnector(name)
+    else this.#offsets.set(name, offsets.map((o) => [o.partition, o.offset] as const))
+    await this.#offsets.flush()
   }
 
   pauseConnector(name: string): Promise<void> {

@@ -8,6 +8,8 @@ export interface CreekProcess {
   readonly bootstrap: string
   /** The schema registry's URL (`http://127.0.0.1:<port>`), when started with `registry: true`. */
   readonly registryUrl?: string
+  /** The Connect REST API's URL, when started with `connect: true`. */
+  readonly connectUrl?: string
   readonly child: ChildProcess
   output(): string
   stop(): Promise<void>
@@ -19,6 +21,11 @@ export interface StartCreekOptions {
    * `registryUrl`. Default false (`--no-registry`), so that no test takes port 8081.
    */
   readonly registry?: boolean
+  /**
+   * Run the Connect worker too, its REST API on a random port (`--connect-port 0`); its URL is
+   * then `connectUrl`. Default false (`--no-connect`), so that no test takes port 8083.
+   */
+  readonly connect?: boolean
 }
 
 /**
@@ -28,6 +35,7 @@ export interface StartCreekOptions {
 export function startCreek(dataDir: string, config: Record<string, string | number> = {}, options: StartCreekOptions = {}): Promise<CreekProcess> {
   const args = [join(ROOT, 'bin', 'creek.js'), 'start', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0']
   args.push(...(options.registry ? ['--registry-port', '0'] : ['--no-registry']))
+  args.push(...(options.connect ? ['--connect-port', '0'] : ['--no-connect']))
   for (const [k, v] of Object.entries(config)) args.push('--config', `${k}=${v}`)
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
@@ -41,13 +49,15 @@ export function startCreek(dataDir: string, config: Record<string, string | numb
       const match = /listening on [^\s:]+:(\d+)/i.exec(out)
       // The start-up line names the registry too, once it listens.
       const registry = /schema registry on (http:\/\/[^\s,]+),/.exec(out)
-      if (match && (!options.registry || registry)) {
+      const connect = /Connect REST API on (http:\/\/[^\s,]+),/.exec(out)
+      if (match && (!options.registry || registry) && (!options.connect || connect)) {
         clearTimeout(timer)
         const port = Number(match[1])
         resolvePromise({
           port,
           bootstrap: `127.0.0.1:${port}`,
           registryUrl: registry?.[1],
+          connectUrl: connect?.[1],
           child,
           output: () => out,
           stop: () =>
