@@ -89,6 +89,16 @@ export { FileOffsetStore } from './runtime/file-offset-store.ts'
 export { parseProperties, readConfigFile } from './runtime/config-files.ts'
 export { FileStreamSourceConnector, FileStreamSourceTask, FILE_STREAM_SOURCE_CLASS } from './connectors/file-stream-source.ts'
 export { FileStreamSinkConnector, FileStreamSinkTask, FILE_STREAM_SINK_CLASS } from './connectors/file-stream-sink.ts'
+// JDBC source and sink and the database layer (connect/connectors/jdbc/).
+export { JdbcSourceConnector, JDBC_SOURCE_CLASS } from './connectors/jdbc/source/jdbc-source-connector.ts'
+export { JdbcSourceTask } from './connectors/jdbc/source/jdbc-source-task.ts'
+export { JdbcSinkConnector, JDBC_SINK_CLASS } from './connectors/jdbc/sink/jdbc-sink-connector.ts'
+export { JdbcSinkTask } from './connectors/jdbc/sink/jdbc-sink-task.ts'
+export { jdbcSinkConfigDef, parseJdbcSinkConfig } from './connectors/jdbc/sink/jdbc-sink-config.ts'
+export type { InsertMode, JdbcSinkConfig, PkMode } from './connectors/jdbc/sink/jdbc-sink-config.ts'
+export { openDatabase } from './connectors/jdbc/open-database.ts'
+export { DatabaseError } from './connectors/jdbc/database-error.ts'
+export type { ColumnInfo, ColumnType, Database, DatabaseConnectOptions, DatabaseKind, QueryResult, TableId } from './connectors/jdbc/database.ts'
 
 // -- REST API and herders (owned by the REST / distributed work) --
 export type {

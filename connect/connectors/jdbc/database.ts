@@ -15,13 +15,18 @@
  * - Values cross the boundary in JavaScript form: numbers, bigints (64-bit integers beyond 2^53
  *   and, from drivers that return them, every BIGINT), strings, booleans, `Date`s (timestamps,
  *   always UTC instants), `Buffer`s (bytes), null; DECIMAL/NUMERIC values are strings so that no
- *   digit is lost.
+ *   digit is lost. Read back by column type: `date` → a Date at midnight UTC, `time` → the text
+ *   `HH:MM:SS[.ffffff]`, `json` → the JSON text, `boolean` → boolean (also MySQL's TINYINT(1)
+ *   and SQLite's 0/1), `other` → the database's text. Parameters may also be booleans and Dates
+ *   on every database (SQLite stores a Date as the UTC text `YYYY-MM-DD HH:MM:SS.SSS`).
  * - Column metadata names a portable `ColumnType` next to the database's own type name, so the
  *   source maps columns to Connect schemas the same way on every database.
  * - Every failure is a ConnectError: CONNECT_RETRIABLE for connection loss, deadlocks and
  *   serialization failures (the worker retries), CONNECT_DATA for constraint and type errors,
  *   CONNECT_INVALID_CONFIG for a bad URL or unknown table; the message names the database kind,
- *   the statement's first words and the driver's own message.
+ *   the statement's first words and the driver's own message. The error is a `DatabaseError`
+ *   (database-error.ts) that also carries the driver's code (SQLSTATE, MySQL errno name, SQLITE_…).
+ * - `openDatabase` (open-database.ts) resolves once a first connection works.
  */
 
 export type DatabaseKind = 'sqlite' | 'postgresql' | 'mysql'
