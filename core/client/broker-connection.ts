@@ -162,26 +162,26 @@ export class BrokerConnection {
   }
 
   /** Sends a request at the negotiated version. */
-  send<A extends ApiDescriptor>(api: A, request: RequestOf<A>): Promise<ResponseOf<A>> {
+  send<A extends ApiDescriptor>(api: A, request: RequestOf<A>, timeoutMs?: number): Promise<ResponseOf<A>> {
     const version = this.versionFor(api)
     if (version < 0) {
       return Promise.reject(
         new CoreError('CORE_PROTOCOL', `Broker ${this.host}:${this.port} does not support ${api.name} at any version Creek implements (${api.advertisedVersions.min}-${api.advertisedVersions.max})`),
       )
     }
-    return this.#send(api, version, request)
+    return this.#send(api, version, request, timeoutMs)
   }
 
-  #send<A extends ApiDescriptor>(api: A, version: number, request: RequestOf<A>): Promise<ResponseOf<A>> {
+  #send<A extends ApiDescriptor>(api: A, version: number, request: RequestOf<A>, timeoutMs?: number): Promise<ResponseOf<A>> {
     if (this.#failure) return Promise.reject(this.#failure)
     if (this.#closed) return Promise.reject(new CoreError('CORE_NETWORK', `Connection to ${this.host}:${this.port} is closed`))
     return new Promise((resolve, reject) => {
-      if (this.#inFlight.length < this.#options.maxInFlight) this.#write(api, version, request, resolve, reject)
-      else this.#queue.push({ start: () => this.#write(api, version, request, resolve, reject) })
+      if (this.#inFlight.length < this.#options.maxInFlight) this.#write(api, version, request, resolve, reject, timeoutMs)
+      else this.#queue.push({ start: () => this.#write(api, version, request, resolve, reject, timeoutMs) })
     })
   }
 
-  #write(api: ApiDescriptor, version: number, request: unknown, resolve: (v: any) => void, reject: (e: Error) => void): void {
+  #write(api: ApiDescriptor, version: number, request: unknown, resolve: (v: any) => void, reject: (e: Error) => void, timeoutMs?: number): void {
     if (this.#failure) {
       reject(this.#failure)
       return
@@ -200,9 +200,10 @@ export class BrokerConnection {
       this.#writeFrame(frame, (error) => (error ? reject(error) : resolve(undefined)))
       return
     }
+    const waitMs = Math.max(this.#options.requestTimeoutMs, timeoutMs ?? 0)
     const timer = setTimeout(() => {
-      this.#fail(new CoreError('CORE_NETWORK', `${api.name} request to ${this.host}:${this.port} timed out after ${this.#options.requestTimeoutMs} ms`))
-    }, this.#options.requestTimeoutMs)
+      this.#fail(new CoreError('CORE_NETWORK', `${api.name} request to ${this.host}:${this.port} timed out after ${waitMs} ms`))
+    }, waitMs)
     timer.unref()
     this.#inFlight.push({ api, version, correlationId, resolve, reject, timer })
     this.#writeFrame(frame)

@@ -44,6 +44,9 @@ import { sleep } from './retry.ts'
 import type { SubscriptionState } from './subscription-state.ts'
 import type { Transport } from './transport.ts'
 
+/** A JoinGroup waits for the rebalance: the rebalance timeout plus this (Kafka's JOIN_GROUP_TIMEOUT_LAPSE). */
+const JOIN_GROUP_TIMEOUT_LAPSE_MS = 5000
+
 export interface ConsumerCoordinatorOptions {
   readonly transport: Transport
   readonly metadata: ClusterMetadata
@@ -265,7 +268,9 @@ export class ConsumerCoordinator {
       const request = joinGroupRequest(this.#config, this.#memberId, this.#config.partitionAssignors.map((a) => ({
         name: a.name, metadata: encodeSubscription(a, topics, owned, this.#generationId),
       })))
-      const response = await this.#coordinator.send((nodeId) => this.#transport.send(JoinGroup, request, { nodeId }))
+      // The broker answers once the rebalance completes: wait for it as Kafka's clients do.
+      const timeoutMs = this.#config.rebalanceTimeoutMs + JOIN_GROUP_TIMEOUT_LAPSE_MS
+      const response = await this.#coordinator.send((nodeId) => this.#transport.send(JoinGroup, request, { nodeId, timeoutMs }))
       if (this.#stopped()) return null
       const code = response.errorCode
       if (code === ErrorCode.NONE) {

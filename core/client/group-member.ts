@@ -274,7 +274,7 @@ export class GroupMember {
       const response = await this.#coordinator.send((nodeId) => this.#transport.send(JoinGroup, {
         groupId: this.groupId, sessionTimeoutMs: this.#sessionTimeoutMs, rebalanceTimeoutMs: this.#rebalanceTimeoutMs,
         memberId: this.#memberId, groupInstanceId: null, protocolType: this.protocolType, protocols, reason: null,
-      }, { nodeId }))
+      }, { nodeId, timeoutMs: this.#rebalanceTimeoutMs + 5000 }))
       if (this.#stopped()) return null
       if (response.errorCode === ErrorCode.MEMBER_ID_REQUIRED) {
         this.#memberId = response.memberId

@@ -88,7 +88,7 @@ export class NetworkTransport implements Transport {
     if (this.#closed) throw new CoreError('CORE_CLOSED', 'The transport is closed')
     if (options.signal?.aborted) throw new CoreError('CORE_CLOSED', `${api.name} request aborted`, { cause: options.signal.reason })
     const connection = options.nodeId === undefined ? await this.#anyConnection() : await this.#nodeConnection(options.nodeId)
-    const response = await connection.send(api, request)
+    const response = await connection.send(api, request, options.timeoutMs)
     this.#learn(api, response)
     return response
   }

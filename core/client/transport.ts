@@ -14,6 +14,12 @@ export interface SendOptions {
   readonly nodeId?: number
   /** Cancels a request that has not completed (its connection may be closed). */
   readonly signal?: AbortSignal
+  /**
+   * How long to wait for the response when longer than the transport's request timeout: a
+   * JoinGroup is answered only once the rebalance completes, so consumers wait the rebalance
+   * timeout plus 5 s for it, as Kafka's clients do.
+   */
+  readonly timeoutMs?: number
 }
 
 export interface Transport {
