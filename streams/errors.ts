@@ -14,6 +14,8 @@ export const STREAMS_ERROR_CODES = {
   STREAMS_COPARTITIONING: false,
   /** A user function or processor threw while processing a record. */
   STREAMS_PROCESSING: false,
+  /** A record's event time is invalid (negative) and the timestamp extractor fails on it. */
+  STREAMS_INVALID_TIMESTAMP: false,
   /** An input record's key or value could not be deserialized. */
   STREAMS_DESERIALIZATION: false,
   /** An output record could not be serialized or produced. */

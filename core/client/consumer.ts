@@ -268,6 +268,17 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     return position
   }
 
+  /**
+   * Kafka's `currentLag`: how many records of an assigned partition are after the consumer's
+   * position, as of the last fetch response (high watermark − position); null when either is
+   * not known yet (no position, or no fetch answered for the partition).
+   */
+  currentLag(tp: TopicPartition): number | null {
+    const state = this.#subscriptions.state(tp)
+    if (state === undefined || state.position === null || state.highWatermark < 0) return null
+    return Math.max(0, state.highWatermark - state.position)
+  }
+
   /** Stops fetching partitions (all of a topic when `partitions` is omitted, including ones assigned later). */
   pause(topics: readonly TopicPartitions[]): void {
     for (const { topic, partitions } of topics) {

@@ -16,12 +16,22 @@
 import type { OperatorFunction } from 'rxjs'
 import type { ProcessorSupplier, StreamRecord } from '../processor/api.ts'
 import type { KeyValue } from '../state/api.ts'
+import type { Windowed } from '../state/window-api.ts'
 import type { TopicNameExtractor } from '../topology/node-options.ts'
 import type { Grouped } from './grouped.ts'
+import type { Joined } from './joins/joined.ts'
+import type { JoinWindows } from './joins/join-windows.ts'
+import type { StreamJoined } from './joins/stream-joined.ts'
+import type { TableJoined } from './joins/table-joined.ts'
 import type { Materialized } from './materialized.ts'
 import type { Named } from './named.ts'
 import type { Produced } from './produced.ts'
 import type { Repartitioned } from './repartitioned.ts'
+import type { Suppressed } from './suppress/suppressed.ts'
+import type { EmitStrategy } from './windows/emit-strategy.ts'
+import type { SessionWindows } from './windows/session-windows.ts'
+import type { SlidingWindows } from './windows/sliding-windows.ts'
+import type { TimeWindows } from './windows/time-windows.ts'
 
 export type Predicate<K, V> = (key: K, value: V) => boolean
 export type KeyValueMapper<K, V, R> = (key: K, value: V) => R
@@ -32,6 +42,13 @@ export type Initializer<VA> = () => VA
 export type Aggregator<K, V, VA> = (key: K, value: V, aggregate: VA) => VA
 /** Combines the aggregate so far with a value (Kafka's `Reducer.apply(value1, value2)`). */
 export type Reducer<V> = (aggregate: V, value: V) => V
+/** Merges the aggregates of two sessions that a record bridges (Kafka's `Merger`). */
+export type Merger<K, VA> = (key: K, aggregate1: VA, aggregate2: VA) => VA
+/**
+ * Combines the values of two joined records (Kafka's `ValueJoiner`, with the key given third
+ * as `ValueJoinerWithKey` does, read-only). In left and outer joins a missing side is `null`.
+ */
+export type ValueJoiner<V1, V2, VR, K = any> = (value1: V1, value2: V2, key: K) => VR
 
 /** What a user RxJS operator in `KStream#pipe` may emit: a record (timestamp and headers default to the input's). */
 export interface PipedRecord {
@@ -102,6 +119,23 @@ export interface KStream<K, V> {
     op5: OperatorFunction<D, E>, op6: OperatorFunction<E, F>,
   ): KStream<F['key'], F['value']>
   pipe<R extends PipedRecord>(...operators: OperatorFunction<any, any>[]): KStream<R['key'], R['value']>
+  /**
+   * Joins with records of `other` whose timestamps are within `windows` of this record's
+   * (either side triggers). Both streams must be co-partitioned (a stream whose key changed
+   * is repartitioned first).
+   */
+  join<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<V, VO, VR, K>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>
+  /** Joins each record with the table's current row of its key (only stream records trigger; no row: no output). */
+  join<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT, VR, K>, joined?: Joined<K, V, VT>): KStream<K, VR>
+  /** Joins each record with the global table's row of `keySelector(key, value)` (no co-partitioning needed). */
+  join<GK, GV, VR>(globalTable: GlobalKTable<GK, GV>, keySelector: KeyValueMapper<K, V, GK>, joiner: ValueJoiner<V, GV, VR, K>, named?: Named): KStream<K, VR>
+  /** As `join`, and a record that found no partner within its window is emitted with null once its window closed. */
+  leftJoin<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<V, VO | null, VR, K>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>
+  /** As `join`, and a record whose key has no row is joined with null. */
+  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT | null, VR, K>, joined?: Joined<K, V, VT>): KStream<K, VR>
+  leftJoin<GK, GV, VR>(globalTable: GlobalKTable<GK, GV>, keySelector: KeyValueMapper<K, V, GK>, joiner: ValueJoiner<V, GV | null, VR, K>, named?: Named): KStream<K, VR>
+  /** As the windowed `leftJoin`, for records of both sides. */
+  outerJoin<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<V | null, VO | null, VR, K>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>
 }
 
 export interface BranchedKStream<K, V> {
@@ -120,6 +154,34 @@ export interface KGroupedStream<K, V> {
   reduce(reducer: Reducer<V>, named: Named, materialized?: Materialized<K, V>): KTable<K, V>
   aggregate<VA>(initializer: Initializer<VA>, aggregator: Aggregator<K, V, VA>, materialized?: Materialized<K, VA>): KTable<K, VA>
   aggregate<VA>(initializer: Initializer<VA>, aggregator: Aggregator<K, V, VA>, named: Named, materialized?: Materialized<K, VA>): KTable<K, VA>
+  /** Aggregates per key and time window (tumbling, hopping or sliding). */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>
+  /** Aggregates per key and session. */
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>
+}
+
+/** A grouped stream with time windows (Kafka Streams' `TimeWindowedKStream`): results are `KTable<Windowed<K>, …>`. */
+export interface TimeWindowedKStream<K, V> {
+  count(materialized?: Materialized<K, number>): KTable<Windowed<K>, number>
+  count(named: Named, materialized?: Materialized<K, number>): KTable<Windowed<K>, number>
+  reduce(reducer: Reducer<V>, materialized?: Materialized<K, V>): KTable<Windowed<K>, V>
+  reduce(reducer: Reducer<V>, named: Named, materialized?: Materialized<K, V>): KTable<Windowed<K>, V>
+  aggregate<VA>(initializer: Initializer<VA>, aggregator: Aggregator<K, V, VA>, materialized?: Materialized<K, VA>): KTable<Windowed<K>, VA>
+  aggregate<VA>(initializer: Initializer<VA>, aggregator: Aggregator<K, V, VA>, named: Named, materialized?: Materialized<K, VA>): KTable<Windowed<K>, VA>
+  /** When results are emitted: on every update (default) or once per window when it closes (KIP-825, time windows only). */
+  emitStrategy(strategy: EmitStrategy): TimeWindowedKStream<K, V>
+}
+
+/** A grouped stream with session windows (Kafka Streams' `SessionWindowedKStream`). */
+export interface SessionWindowedKStream<K, V> {
+  count(materialized?: Materialized<K, number>): KTable<Windowed<K>, number>
+  count(named: Named, materialized?: Materialized<K, number>): KTable<Windowed<K>, number>
+  reduce(reducer: Reducer<V>, materialized?: Materialized<K, V>): KTable<Windowed<K>, V>
+  reduce(reducer: Reducer<V>, named: Named, materialized?: Materialized<K, V>): KTable<Windowed<K>, V>
+  aggregate<VA>(initializer: Initializer<VA>, aggregator: Aggregator<K, V, VA>, sessionMerger: Merger<K, VA>, materialized?: Materialized<K, VA>): KTable<Windowed<K>, VA>
+  aggregate<VA>(
+    initializer: Initializer<VA>, aggregator: Aggregator<K, V, VA>, sessionMerger: Merger<K, VA>, named: Named, materialized?: Materialized<K, VA>,
+  ): KTable<Windowed<K>, VA>
 }
 
 export interface KTable<K, V> {
@@ -136,6 +198,35 @@ export interface KTable<K, V> {
   groupBy<KR, VR>(selector: KeyValueMapper<K, V, KeyValue<KR, VR>>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR>
   /** The name of the store holding the table, when it is materialized under a name. */
   queryableStoreName(): string | null
+  /**
+   * Holds updates back (Kafka Streams' `suppress`): until their window closes
+   * (`Suppressed.untilWindowCloses`, windowed tables: one final result per window) or for a
+   * time limit per key (`Suppressed.untilTimeLimit`), both driven by stream time.
+   */
+  suppress(suppressed: Suppressed<K>): KTable<K, V>
+  /**
+   * Joins with the row of `other` whose key is `foreignKeyExtractor(value, key)` (KIP-213): a
+   * change of either table updates the result, keyed by this table's key. No co-partitioning
+   * needed (the join goes through two internal topics).
+   */
+  join<VR, KO, VO>(
+    other: KTable<KO, VO>, foreignKeyExtractor: (value: V, key: K) => KO, joiner: ValueJoiner<V, VO, VR, K>,
+    tableJoined?: TableJoined<K, KO>, materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>
+  /** Joins with the row of the same key in `other` (co-partitioned); an update of either table triggers. */
+  join<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO, VR, K>, materialized?: Materialized<K, VR>): KTable<K, VR>
+  join<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO, VR, K>, named: Named, materialized?: Materialized<K, VR>): KTable<K, VR>
+  /** As the foreign-key `join`, and a row whose foreign key has no row (or is null) is joined with null. */
+  leftJoin<VR, KO, VO>(
+    other: KTable<KO, VO>, foreignKeyExtractor: (value: V, key: K) => KO | null, joiner: ValueJoiner<V, VO | null, VR, K>,
+    tableJoined?: TableJoined<K, KO>, materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>
+  /** As `join`, and every row of this table is in the result (joined with null when `other` has no row). */
+  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO | null, VR, K>, materialized?: Materialized<K, VR>): KTable<K, VR>
+  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO | null, VR, K>, named: Named, materialized?: Materialized<K, VR>): KTable<K, VR>
+  /** As `join`, and every row of either table is in the result (the missing side null). */
+  outerJoin<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V | null, VO | null, VR, K>, materialized?: Materialized<K, VR>): KTable<K, VR>
+  outerJoin<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V | null, VO | null, VR, K>, named: Named, materialized?: Materialized<K, VR>): KTable<K, VR>
 }
 
 export interface KGroupedTable<K, V> {

@@ -18,6 +18,7 @@ import { KStreamAggregate } from './processors/kstream-aggregate.ts'
 import { KStreamReduce } from './processors/kstream-reduce.ts'
 import { createRepartitionedSource } from './repartition.ts'
 import type { ValueAndTimestampSerde } from './value-and-timestamp.ts'
+import { windowedStream } from './windows/windowed-by.ts'
 
 type Args<V> = (Named | Materialized<any, V> | undefined)[]
 
@@ -54,6 +55,14 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     const name = named?.name ?? this.#builder.newProcessorName('KSTREAM-AGGREGATE-')
     return this.#aggregate<VA>(name, store, materialized, materialized?.valueSerde ?? null, (valueSerde) =>
       new KStreamAggregate<K, V, VA>(store.name, valueSerde, initializer, aggregator))
+  }
+
+  windowedBy(windows: any): any {
+    return windowedStream(this.#builder, this.#spec, windows, (storeName) => {
+      if (!this.#spec.repartitionRequired) return { parent: this.#spec.node, sourceNodes: this.#spec.sourceNodes }
+      const parent = this.#repartition(storeName)
+      return { parent, sourceNodes: [parent] }
+    })
   }
 
   #aggregate<VA>(

@@ -37,6 +37,8 @@ import { keyValueStoreFor, storeNameFor } from './materialize.ts'
 import type { Materialized } from './materialized.ts'
 import { Named } from './named.ts'
 import { KTableSource } from './processors/ktable-source.ts'
+import { DSL_INTERNALS, type StreamInternals } from './joins/dsl-internals.ts'
+import { kstreamJoin } from './joins/kstream-joins.ts'
 import type { Produced } from './produced.ts'
 import { createRepartitionedSource } from './repartition.ts'
 import type { Repartitioned } from './repartitioned.ts'
@@ -185,6 +187,23 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     topology.addProcessor(name, supplier, this.#spec.node)
     if (storeNames.length > 0) topology.connectProcessorAndStateStores(name, ...storeNames)
     return this.#stream({ node: name, keySerde: null, valueSerde: null, repartitionRequired: true, sourceNodes: this.#spec.sourceNodes })
+  }
+
+  join(...args: unknown[]): KStream<any, any> {
+    return kstreamJoin(this.#builder, this.#spec, 'inner', args)
+  }
+
+  leftJoin(...args: unknown[]): KStream<any, any> {
+    return kstreamJoin(this.#builder, this.#spec, 'left', args)
+  }
+
+  outerJoin(...args: unknown[]): KStream<any, any> {
+    return kstreamJoin(this.#builder, this.#spec, 'outer', args)
+  }
+
+  /** For the join modules (see joins/dsl-internals.ts). */
+  [DSL_INTERNALS](): StreamInternals<K, V> {
+    return { kind: 'stream', builder: this.#builder, spec: this.#spec }
   }
 
   pipe(...operators: OperatorFunction<any, any>[]): KStream<any, any> {

@@ -23,6 +23,10 @@ import type { Named } from './named.ts'
 import { KTableFilter, type OwnStore } from './processors/ktable-filter.ts'
 import { KTableMapValues } from './processors/ktable-map-values.ts'
 import { KTableRepartitionMap } from './processors/ktable-repartition-map.ts'
+import type { Suppressed } from './suppress/suppressed.ts'
+import { suppressTable } from './suppress/suppress-table.ts'
+import { DSL_INTERNALS, type TableInternals } from './joins/dsl-internals.ts'
+import { ktableJoin } from './joins/ktable-joins.ts'
 
 type Args<K, V> = (Named | Materialized<K, V> | undefined)[]
 
@@ -69,6 +73,10 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     })
   }
 
+  suppress(suppressed: Suppressed<K>): KTable<K, V> {
+    return suppressTable(this.#builder, this.#spec, suppressed)
+  }
+
   toStream(named?: Named): KStream<K, V> {
     this.#builder.checkOpen()
     const name = named?.name ?? this.#builder.newProcessorName('KTABLE-TOSTREAM-')
@@ -90,6 +98,23 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       node: name, keySerde: grouped?.keySerde ?? null, valueSerde: grouped?.valueSerde ?? null, groupedName: grouped?.name ?? null,
       changeSerde, sourceNodes: this.#spec.sourceNodes,
     })
+  }
+
+  join(...args: unknown[]): KTable<any, any> {
+    return ktableJoin(this.#builder, this.#spec, 'inner', args)
+  }
+
+  leftJoin(...args: unknown[]): KTable<any, any> {
+    return ktableJoin(this.#builder, this.#spec, 'left', args)
+  }
+
+  outerJoin(...args: unknown[]): KTable<any, any> {
+    return ktableJoin(this.#builder, this.#spec, 'outer', args)
+  }
+
+  /** For the join modules (see joins/dsl-internals.ts). */
+  [DSL_INTERNALS](): TableInternals<K, V> {
+    return { kind: 'table', builder: this.#builder, spec: this.#spec }
   }
 
   #filter(predicate: Predicate<K, V>, not: boolean, args: Args<K, V>): KTable<K, V> {

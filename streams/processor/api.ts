@@ -11,6 +11,8 @@
  * - `forward` is synchronous: when it returns, the children have processed the record.
  * - `recordMetadata()` is the input record being processed (topic, partition, offset); null in
  *   a punctuation.
+ * - Punctuators (`schedule`) run on the task's thread, between records, never during one; what
+ *   they forward and write is committed like the output of records (punctuation.ts).
  * - A processor that throws fails that record: the task's processing exception handler decides
  *   (continue with the next record, or fail the task). It never kills the pipeline silently.
  */
@@ -38,6 +40,35 @@ export interface RecordMetadata {
   readonly offset: number
 }
 
+/**
+ * When a punctuator fires (Kafka Streams' `PunctuationType`): on stream time (driven by record
+ * timestamps, never by the clock) or on wall-clock time (driven by the thread's loop).
+ */
+export const PunctuationType = {
+  STREAM_TIME: 'STREAM_TIME',
+  WALL_CLOCK_TIME: 'WALL_CLOCK_TIME',
+} as const
+export type PunctuationType = (typeof PunctuationType)[keyof typeof PunctuationType]
+
+/** A scheduled callback; `timestamp` is the stream time or wall-clock time it fired at. */
+export type Punctuator = (timestamp: number) => void
+
+/** What `schedule` returns: `cancel()` stops the punctuator (also from inside it). */
+export interface Cancellable {
+  cancel(): void
+}
+
+/** Counters of one task (Kafka Streams' task-level sensors), which processors may record to. */
+export interface TaskMetrics {
+  /**
+   * `dropped-records-total`: records the task dropped: an invalid (negative) extracted
+   * timestamp, a record skipped by an exception handler ('continue'), a late record of a window.
+   */
+  readonly droppedRecords: number
+  /** Counts `count` (default 1) more dropped records. */
+  recordDropped(count?: number): void
+}
+
 export interface ProcessorContext<KForward = never, VForward = never> {
   readonly applicationId: string
   readonly taskId: TaskId
@@ -50,6 +81,20 @@ export interface ProcessorContext<KForward = never, VForward = never> {
   /** The task's stream time: the largest timestamp processed so far (−1 before the first record). */
   currentStreamTimeMs(): number
   currentSystemTimeMs(): number
+  /**
+   * Schedules `punctuator` every `intervalMs` (an integer >= 1) of `type` time, until cancelled
+   * or the task closes (Kafka's rules, see streams/topology/punctuation-queue.ts):
+   * - STREAM_TIME: aligned to 0; fires as soon as stream time reaches the next multiple of the
+   *   interval (with the stream time as `timestamp`), at most once per advance of stream time
+   *   however many intervals it jumped over, the next one then aligned after it.
+   * - WALL_CLOCK_TIME: first at now + `intervalMs`, then every interval (missed ones skipped).
+   * During the callback `recordMetadata()` is null, store writes are stamped with the
+   * punctuation's timestamp, and `forward` sends records downstream. A callback that throws
+   * goes to the processing exception handler.
+   */
+  schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable
+  /** The task's metrics (what `dropped-records` counts). */
+  metrics(): TaskMetrics
   /** Asks for a commit of the task as soon as possible (after the current record). */
   commit(): void
   /** The application's `defaultKeySerde` (a bytes serde when none is configured). */

@@ -19,7 +19,8 @@
 export interface CommittableTask {
   readonly name: string
   flushStores(): Promise<void>
-  offsetsToCommit(): readonly { readonly topic: string; readonly partition: number; readonly offset: number }[]
+  /** With the partition time as `metadata` (partition-time-metadata.ts). */
+  offsetsToCommit(): readonly { readonly topic: string; readonly partition: number; readonly offset: number; readonly metadata?: string }[]
   markCommitted(): void
   writeCheckpoint(): Promise<void>
 }
@@ -29,7 +30,7 @@ export interface CommitClients {
   /** Sends queued records and waits for every acknowledgement; throws a failure decided 'fail'. */
   flushOutput(): Promise<void>
   /** Commits offsets (each the next offset to read) for the application's group. */
-  commitOffsets(offsets: readonly { readonly topic: string; readonly partition: number; readonly offset: number }[]): Promise<void>
+  commitOffsets(offsets: readonly { readonly topic: string; readonly partition: number; readonly offset: number; readonly metadata?: string }[]): Promise<void>
 }
 
 /** Commits `tasks` in the order above; resolves with the number of offsets committed. */

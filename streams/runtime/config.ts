@@ -10,6 +10,7 @@
 import type { ConsumerOptions, ProducerOptions } from '../../core/index.ts'
 import type { Serde } from '../../serdes/index.ts'
 import { StreamsError } from '../errors.ts'
+import { FailOnInvalidTimestamp, isTimestampExtractor, type TimestampExtractor } from '../processor/timestamp-extractor.ts'
 
 /** What to do with a record that failed: go on with the next one, or fail the task. */
 export type HandlerResponse = 'continue' | 'fail'
@@ -64,6 +65,24 @@ export interface StreamsOptions {
   /** `default.key.serde` / `default.value.serde` (default: bytes). */
   readonly defaultKeySerde?: Serde<unknown>
   readonly defaultValueSerde?: Serde<unknown>
+  /**
+   * `default.timestamp.extractor` (default `FailOnInvalidTimestamp`: the record's own
+   * timestamp, failing on a negative one); a source's own extractor (`Consumed`) wins.
+   */
+  readonly defaultTimestampExtractor?: TimestampExtractor
+  /**
+   * `max.task.idle.ms` (default 0): how long a task with several input partitions waits, once
+   * an empty partition is known to be caught up, for it to get records before processing the
+   * others (which may then be out of event-time order). With 0 it still waits while records
+   * are known to be on the broker but not fetched yet (lag > 0 or unknown); −1 never waits.
+   *
+   * As Kafka Streams (KIP-695), the lag is the consumer's: the last fetch response's high
+   * watermark minus the position (`Consumer.currentLag`). Differences: a partition's lag
+   * becoming known without records (an empty fetch) does not wake an idle thread, which looks
+   * again within 500 ms; and the topology test driver counts every input as caught up (lag 0),
+   * so there only the `maxTaskIdleMs` wait applies, against its mocked wall clock.
+   */
+  readonly maxTaskIdleMs?: number
   readonly deserializationExceptionHandler?: ExceptionHandler<FailedRecordContext>
   readonly processingExceptionHandler?: ExceptionHandler<FailedRecordContext>
   readonly productionExceptionHandler?: ExceptionHandler<FailedRecordContext>
@@ -96,6 +115,8 @@ export interface StreamsConfig {
   readonly numStreamThreads: number
   readonly defaultKeySerde: Serde<unknown> | null
   readonly defaultValueSerde: Serde<unknown> | null
+  readonly defaultTimestampExtractor: TimestampExtractor
+  readonly maxTaskIdleMs: number
   readonly deserializationExceptionHandler: ExceptionHandler<FailedRecordContext>
   readonly processingExceptionHandler: ExceptionHandler<FailedRecordContext>
   readonly productionExceptionHandler: ExceptionHandler<FailedRecordContext>
@@ -111,6 +132,7 @@ export const STREAMS_DEFAULTS = {
   cacheMaxBytes: 10 * 1024 * 1024,
   bufferedRecordsPerPartition: 1000,
   numStreamThreads: 1,
+  maxTaskIdleMs: 0,
   numStandbyReplicas: 0,
   replicationFactor: 1,
 } as const
@@ -164,6 +186,8 @@ export function resolveStreamsConfig(options: StreamsOptions, tmpdir: string): S
     numStreamThreads: integer('numStreamThreads', options.numStreamThreads, 1, STREAMS_DEFAULTS.numStreamThreads),
     defaultKeySerde: options.defaultKeySerde ?? null,
     defaultValueSerde: options.defaultValueSerde ?? null,
+    defaultTimestampExtractor: timestampExtractor(options.defaultTimestampExtractor),
+    maxTaskIdleMs: integer('maxTaskIdleMs', options.maxTaskIdleMs, -1, STREAMS_DEFAULTS.maxTaskIdleMs),
     deserializationExceptionHandler: handler('deserializationExceptionHandler', options.deserializationExceptionHandler),
     processingExceptionHandler: handler('processingExceptionHandler', options.processingExceptionHandler),
     productionExceptionHandler: handler('productionExceptionHandler', options.productionExceptionHandler),
@@ -173,6 +197,15 @@ export function resolveStreamsConfig(options: StreamsOptions, tmpdir: string): S
     consumer: clientOptions('consumer', options.consumer, RESERVED_CONSUMER_OPTIONS),
     producer: clientOptions('producer', options.producer, RESERVED_PRODUCER_OPTIONS),
   })
+}
+
+/** One shared default instance: it keeps no state. */
+const FAIL_ON_INVALID_TIMESTAMP = new FailOnInvalidTimestamp()
+
+function timestampExtractor(value: unknown): TimestampExtractor {
+  if (value === undefined) return FAIL_ON_INVALID_TIMESTAMP
+  if (!isTimestampExtractor(value)) throw invalid('defaultTimestampExtractor', value, 'a function (record, partitionTime) => ms or an object with extract(record, partitionTime)')
+  return value
 }
 
 function resolveClientId(value: unknown, applicationId: string): string {

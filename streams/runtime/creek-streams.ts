@@ -38,6 +38,7 @@ import { tmpdir } from 'node:os'
 import { type Admin, type Creek, type Logger, silentLogger } from '../../core/index.ts'
 import { StreamsError } from '../errors.ts'
 import type { ReadOnlyKeyValueStore, StateStore } from '../state/api.ts'
+import type { ReadOnlySessionStore, ReadOnlyWindowStore } from '../state/window-api.ts'
 import { TaskPipeline } from '../topology/task-pipeline.ts'
 import type { Topology } from '../topology/topology.ts'
 import { fileCheckpoints } from './checkpoints.ts'
@@ -48,6 +49,8 @@ import { ResolvedTopology } from './runtime-topology.ts'
 import { StateDirectory } from './state-directory.ts'
 import { StateMachine } from './state-machine.ts'
 import { CompositeKeyValueView } from './store-view.ts'
+import { CompositeSessionView, CompositeWindowView } from './window-store-view.ts'
+import type { StreamsMetric } from './streams-metrics.ts'
 import { STREAMS_STATE_TRANSITIONS, StreamsState, isRunningOrRebalancing } from './streams-state.ts'
 import type { PipelineFactory } from './stream-task.ts'
 import { StreamThread, type ThreadMetadata } from './stream-thread.ts'
@@ -272,6 +275,35 @@ export class CreekStreams {
       throw new StreamsError('STREAMS_INVALID_STATE_STORE', `Application '${this.config.applicationId}' has no store '${name}' (stores: ${names})`)
     }
     return new CompositeKeyValueView<K, V>(name, () => this.#instancesOf(name), info.timestamped === true)
+  }
+
+  /**
+   * The instance's metrics (Kafka's names; see streams-metrics.ts): task-level metrics of the
+   * tasks its threads run now.
+   */
+  metrics(): StreamsMetric[] {
+    return this.#threads.flatMap((t) => t.metrics())
+  }
+
+  /** A read-only view of the local instances of window store `name` (see window-store-view.ts). */
+  windowStore<K, V>(name: string): ReadOnlyWindowStore<K, V> {
+    const info = this.#storeInfo(name)
+    return new CompositeWindowView<K, V>(name, () => this.#instancesOf(name), info.timestamped === true)
+  }
+
+  /** A read-only view of the local instances of session store `name` (see window-store-view.ts). */
+  sessionStore<K, AGG>(name: string): ReadOnlySessionStore<K, AGG> {
+    this.#storeInfo(name)
+    return new CompositeSessionView<K, AGG>(name, () => this.#instancesOf(name))
+  }
+
+  #storeInfo(name: string): { readonly timestamped?: boolean } {
+    const info = [...this.#topology.stores, ...this.#topology.globalStores].find((s) => s.name === name)
+    if (info === undefined) {
+      const names = [...this.#topology.stores, ...this.#topology.globalStores].map((s) => `'${s.name}'`).join(', ') || 'none'
+      throw new StreamsError('STREAMS_INVALID_STATE_STORE', `Application '${this.config.applicationId}' has no store '${name}' (stores: ${names})`)
+    }
+    return info
   }
 
   #instancesOf(name: string): StateStore[] {

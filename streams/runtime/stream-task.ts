@@ -18,18 +18,26 @@
  *   with the acknowledged changelog writes at each commit. The checkpoint file holds the
  *   positions of persistent stores and is written after the input offsets were committed.
  *
+ * Time: the partition group stamps the head of each partition (deserialized, timestamp
+ * extracted by the pipeline) and hands out the one with the lowest event time, once
+ * `max.task.idle.ms` allows (partition-group.ts); stream time is the pipeline's (largest event
+ * time processed). The thread calls `maybePunctuateStreamTime` / `maybePunctuateSystemTime`
+ * between records; a punctuation that fired makes a commit needed, as a processed record does.
+ *
  * Concurrency: driven by its thread only, one call at a time; `process` runs one record at a
  * time (the thread awaits a returned promise before the next record).
  */
 import type { Logger, RecordHeader, TopicPartition } from '../../core/index.ts'
 import { StreamsError } from '../errors.ts'
-import { type TaskId, formatTaskId } from '../processor/api.ts'
+import { type TaskId, type TaskMetrics, formatTaskId } from '../processor/api.ts'
 import type { KeyValue, StateStore, StateStoreContext } from '../state/api.ts'
 import type { StoreInfo } from '../topology/subtopology.ts'
 import type { InputRecord, TaskRuntime } from '../topology/task-runtime.ts'
 import type { ChangelogOffset, CheckpointIO } from './checkpoints.ts'
 import type { StreamsConfig } from './config.ts'
-import { type ConsumedRecord, PartitionGroup } from './partition-group.ts'
+import { type ConsumedRecord, type LagSource, PartitionGroup } from './partition-group.ts'
+import { decodePartitionTime, encodePartitionTime } from './partition-time-metadata.ts'
+import { StampedRecord as StampedRecordImpl, type StampedRecord } from '../topology/stamped-record.ts'
 import type { RecordCollector } from './record-collector.ts'
 import type { StateDirectory } from './state-directory.ts'
 import { StateMachine } from './state-machine.ts'
@@ -37,8 +45,18 @@ import { TASK_STATE_TRANSITIONS, TaskState } from './task-state.ts'
 
 /** What the runtime needs of a compiled sub-topology (`TaskPipeline`). */
 export interface TaskPipelineLike {
-  process(input: InputRecord): void | Promise<void>
+  process(input: InputRecord, stamped?: StampedRecord | null): void | Promise<void>
+  /** Deserializes and extracts the event time of a head record (null: dropped); absent: the record's own timestamp. */
+  stamp?(input: InputRecord, partitionTime: number): StampedRecord | null
+  maybePunctuateStreamTime?(): boolean | Promise<boolean>
+  maybePunctuateSystemTime?(): boolean | Promise<boolean>
+  /** When the next wall-clock punctuator is due (`Infinity`: none). */
+  readonly nextWallClockPunctuation?: number
   readonly streamTime: number
+  /** Raises stream time to at least `time` (partition times restored from committed metadata). */
+  initializeStreamTime?(time: number): void
+  /** The task's metrics (`dropped-records`). */
+  readonly metrics?: TaskMetrics
   /** Timestamp of the record being processed (stream time outside one), for `recordTimestamp()`. */
   readonly recordTimestamp?: number
   /** Waits for work started outside `process` (records a cache flush forwarded); rejects with its failure. */
@@ -79,6 +97,10 @@ export interface StreamTaskOptions {
   readonly partitionsFor: (topic: string) => number | undefined
   /** Identifies the thread holding the task directory's lock. */
   readonly owner: unknown
+  /** Lags of the input partitions as the consumer last fetched them (`max.task.idle.ms`); default: caught up. */
+  readonly lag?: LagSource
+  /** The group's committed offsets with their metadata (partition times); absent: stream time starts unknown. */
+  readonly committed?: (partitions: readonly TopicPartition[]) => Promise<readonly { topic: string; partition: number; metadata: string | null }[]>
 }
 
 const NO_HEADERS: readonly RecordHeader[] = Object.freeze([])
@@ -114,7 +136,7 @@ export class StreamTask implements TaskRuntime {
     this.config = options.config
     this.logger = options.logger
     this.#partitions = options.partitions
-    this.#group = new PartitionGroup(options.partitions)
+    this.#group = this.#newGroup(options.partitions)
     this.#state = new StateMachine(`task ${this.name}`, TaskState.CREATED, TASK_STATE_TRANSITIONS)
     const task = this
     const partition = options.id.partition
@@ -140,6 +162,17 @@ export class StreamTask implements TaskRuntime {
 
   get state(): TaskState {
     return this.#state.state
+  }
+
+  #newGroup(partitions: readonly TopicPartition[]): PartitionGroup {
+    return new PartitionGroup(partitions, {
+      maxTaskIdleMs: this.config.maxTaskIdleMs,
+      lag: this.#options.lag,
+      stamper: (input, partitionTime) => {
+        const pipeline = this.#pipeline
+        return pipeline?.stamp === undefined ? rawStamp(input, partitionTime) : pipeline.stamp(input, partitionTime)
+      },
+    })
   }
 
   get partitions(): readonly TopicPartition[] {
@@ -265,7 +298,33 @@ export class StreamTask implements TaskRuntime {
   /** RESTORING → RUNNING: every changelog caught up; the pipeline is made. */
   async completeRestoration(): Promise<void> {
     this.#pipeline = await this.#options.createPipeline(this.taskId.subtopology, this)
+    await this.#initializeTaskTime()
     this.#state.transitionTo(TaskState.RUNNING)
+  }
+
+  /**
+   * Kafka's `initializeTaskTime`: partition times committed with the input offsets become the
+   * partitions' times, and stream time starts at the largest. A failure to read them only
+   * costs that (stream time then starts unknown), so it is logged, not thrown.
+   */
+  async #initializeTaskTime(): Promise<void> {
+    const committed = this.#options.committed
+    if (committed === undefined || this.#partitions.length === 0) return
+    let entries: readonly { topic: string; partition: number; metadata: string | null }[]
+    try {
+      entries = await committed(this.#partitions)
+    } catch (error) {
+      this.logger.warn(`Task ${this.name} could not read its committed partition times; its stream time starts unknown`, { cause: String(error) })
+      return
+    }
+    let streamTime = -1
+    for (const { topic, partition, metadata } of entries) {
+      const time = decodePartitionTime(metadata)
+      if (time === null) continue
+      this.#group.setPartitionTime({ topic, partition }, time)
+      if (time > streamTime) streamTime = time
+    }
+    if (streamTime >= 0) this.#pipeline?.initializeStreamTime?.(streamTime)
   }
 
   // ---------------------------------------------------------------------- processing
@@ -280,12 +339,15 @@ export class StreamTask implements TaskRuntime {
    * buffered, true when processed, or the promise of a processing that completes later.
    */
   processNext(): boolean | Promise<boolean> {
-    const record = this.#group.next()
-    if (record === null) return false
+    const group = this.#group
+    if (!group.readyToProcess(Date.now())) return false
+    const stamped = group.nextStamped()
+    if (stamped === null) return false
+    const record = stamped.input
     this.#current = record
     let result: void | Promise<void>
     try {
-      result = this.#pipeline!.process(record)
+      result = this.#pipeline!.process(record, stamped)
     } catch (error) {
       throw this.#processingError(record, error)
     }
@@ -311,6 +373,54 @@ export class StreamTask implements TaskRuntime {
     this.#current = null
     if (error instanceof StreamsError) return error
     return new StreamsError('STREAMS_PROCESSING', `Task ${this.name} failed to process the record at offset ${record.offset} of ${record.topic}-${record.partition}: ${String((error as Error)?.message ?? error)}`, { cause: error })
+  }
+
+  /**
+   * Runs the stream-time punctuators that are due (after processing); true (or a promise of
+   * it) when some fired, which makes a commit needed.
+   */
+  maybePunctuateStreamTime(): boolean | Promise<boolean> {
+    return this.#punctuated(this.#pipeline?.maybePunctuateStreamTime?.() ?? false)
+  }
+
+  /** Runs the wall-clock punctuators that are due. */
+  maybePunctuateSystemTime(): boolean | Promise<boolean> {
+    return this.#punctuated(this.#pipeline?.maybePunctuateSystemTime?.() ?? false)
+  }
+
+  #punctuated(result: boolean | Promise<boolean>): boolean | Promise<boolean> {
+    if (result === false) return false
+    if (result === true) {
+      this.#processedSinceCommit = true
+      return true
+    }
+    return result.then((punctuated) => {
+      if (punctuated) this.#processedSinceCommit = true
+      return punctuated
+    })
+  }
+
+  /**
+   * When the thread must look at this task again without new input: the next wall-clock
+   * punctuation or `max.task.idle.ms` deadline (`Infinity`: none).
+   */
+  get nextWakeUp(): number {
+    return Math.min(this.#pipeline?.nextWallClockPunctuation ?? Infinity, this.#group.buffered > 0 ? this.#group.nextIdleDeadline : Infinity)
+  }
+
+  /** Stream time: the largest event time processed (−1 before any). */
+  get streamTime(): number {
+    return this.#pipeline?.streamTime ?? -1
+  }
+
+  /** Times the task processed after giving up waiting for an empty partition (`max.task.idle.ms`). */
+  get enforcedProcessing(): number {
+    return this.#group.enforcedProcessing
+  }
+
+  /** Kafka's `dropped-records-total` of this task (since its pipeline was last created). */
+  get droppedRecords(): number {
+    return this.#pipeline?.metrics?.droppedRecords ?? 0
   }
 
   /** Records left in the partition of the record processed last. */
@@ -341,9 +451,16 @@ export class StreamTask implements TaskRuntime {
     if (drained instanceof Promise) await drained
   }
 
-  /** Commit step 3: the input offsets to commit (last processed + 1 per partition that moved). */
-  offsetsToCommit(): { topic: string; partition: number; offset: number }[] {
-    return this.#group.offsetsToCommit()
+  /**
+   * Commit step 3: the input offsets to commit (last processed + 1 per partition that moved),
+   * each with the partition's time as metadata (partition-time-metadata.ts).
+   */
+  offsetsToCommit(): { topic: string; partition: number; offset: number; metadata?: string }[] {
+    const group = this.#group
+    return group.offsetsToCommit().map((o) => {
+      const time = group.partitionTime(o)
+      return time < 0 ? o : { ...o, metadata: encodePartitionTime(time) }
+    })
   }
 
   /** After the offsets were committed: marks them, and moves changelog positions to what was acknowledged. */
@@ -383,7 +500,7 @@ export class StreamTask implements TaskRuntime {
   /** SUSPENDED → RESTORING, with possibly new partitions (the task was reassigned to this thread). */
   resume(partitions: readonly TopicPartition[]): void {
     this.#partitions = partitions
-    this.#group = new PartitionGroup(partitions)
+    this.#group = this.#newGroup(partitions)
     this.#processedSinceCommit = false
     this.#commitRequested = false
     this.#state.transitionTo(TaskState.RESTORING)
@@ -430,4 +547,9 @@ export class StreamTask implements TaskRuntime {
     }
     if (firstError !== null && clean) throw firstError
   }
+}
+
+/** A stamp for pipelines that do not stamp: the record's own timestamp, nothing deserialized. */
+function rawStamp(input: InputRecord, partitionTime: number): StampedRecord {
+  return new StampedRecordImpl(input, input.timestamp, partitionTime, input.key, input.value, true)
 }

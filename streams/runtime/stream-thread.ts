@@ -10,7 +10,10 @@
  * - the thread's own loop (`#runOnce`, under the lock): open created tasks, restore one task at a
  *   time in the background, start tasks that caught up (task-manager.ts), process up to `RECORDS_PER_TASK` records
  *   of each running task (one at a time, in order; awaiting only when `process` returned a
- *   promise), resume drained partitions, hand output to the producer, commit when due.
+ *   promise), resume drained partitions, run the punctuators that are due (stream time, then
+ *   wall-clock time, per running task, as Kafka's `TaskManager.punctuate`), hand output to the
+ *   producer, commit when due. An idle loop wakes up for new records, a commit, the next
+ *   wall-clock punctuation or the end of a task's `max.task.idle.ms` wait.
  *
  * Backpressure: input is bounded by pausing partitions (above); output by the record
  * collector, which has no capacity while its producer's `bufferMemory` worth of records waits
@@ -45,6 +48,7 @@ import { RecordCollector } from './record-collector.ts'
 import type { ResolvedTopology } from './runtime-topology.ts'
 import type { StateDirectory } from './state-directory.ts'
 import { StateMachine } from './state-machine.ts'
+import { type StreamsMetric, taskMetrics } from './streams-metrics.ts'
 import type { PipelineFactory, StreamTask } from './stream-task.ts'
 import { type AssignmentInfo, StreamsPartitionAssignor } from './task-assignor.ts'
 import { TaskManager } from './task-manager.ts'
@@ -202,6 +206,8 @@ export class StreamThread {
       restorer: new ChangelogRestorer(this.#restoreConsumer, options.admin, logger),
       partitionsFor: (topic) => this.#producer.metadata.partitionCount(topic),
       owner: this,
+      lag: (tp) => this.#consumer.currentLag(tp),
+      committed: (partitions) => this.#consumer.committed(partitions),
       wake: () => this.#waker.wake(),
       onError: (error) => {
         this.#pendingError ??= error
@@ -224,6 +230,11 @@ export class StreamThread {
       threadState: this.state,
       activeTasks: [...this.#tasks.tasks()].map((t) => ({ taskId: t.name, state: t.state, topicPartitions: t.partitions })),
     }
+  }
+
+  /** Task-level metrics of this thread's tasks (streams-metrics.ts). */
+  metrics(): StreamsMetric[] {
+    return [...this.#tasks.tasks()].flatMap((t) => taskMetrics(this.name, t.name, t.droppedRecords, t.enforcedProcessing))
   }
 
   /** The running tasks' instances of a store (interactive queries). */
@@ -307,7 +318,7 @@ export class StreamThread {
         break
       }
       if (this.#stopping) break
-      const idleWaitMs = Math.min(MAX_IDLE_WAIT_MS, Math.max(1, this.#nextCommitAt - Date.now()))
+      const idleWaitMs = Math.min(MAX_IDLE_WAIT_MS, Math.max(1, Math.min(this.#nextCommitAt, this.#nextWakeUp()) - Date.now()))
       if (!this.#collector.hasCapacity) {
         // Output is behind: process nothing more until the producer acknowledged enough (or
         // something else needs the loop: a commit, a rebalance, a shutdown). Meanwhile input
@@ -334,12 +345,34 @@ export class StreamThread {
     await this.#tasks.finishRestorations()
     this.#tasks.maybeStartRestoration()
     const processed = await this.#process()
+    const punctuated = await this.#punctuate()
     this.#collector.sendPending()
     await this.#maybeCommit()
     if (this.#state.is(ThreadState.PARTITIONS_ASSIGNED) && this.#tasks.allRunning()) {
       this.#transition(ThreadState.RUNNING)
     }
-    return processed
+    return processed + punctuated
+  }
+
+  /** Runs the punctuators that are due in every running task; returns how many tasks punctuated. */
+  async #punctuate(): Promise<number> {
+    let punctuated = 0
+    for (const task of this.#tasks.running()) {
+      let result = task.maybePunctuateStreamTime()
+      if (result instanceof Promise) result = await result
+      if (result) punctuated++
+      result = task.maybePunctuateSystemTime()
+      if (result instanceof Promise) result = await result
+      if (result) punctuated++
+    }
+    return punctuated
+  }
+
+  /** The earliest time a running task needs the loop without new input (punctuation, idle deadline). */
+  #nextWakeUp(): number {
+    let earliest = Infinity
+    for (const task of this.#tasks.running()) earliest = Math.min(earliest, task.nextWakeUp)
+    return earliest
   }
 
   async #process(): Promise<number> {

@@ -24,9 +24,10 @@ import type { ChangelogRestorer } from './changelog-restorer.ts'
 import type { CheckpointIO } from './checkpoints.ts'
 import type { StreamsConfig } from './config.ts'
 import type { RecordCollector } from './record-collector.ts'
+import type { LagSource } from './partition-group.ts'
 import type { ResolvedTopology } from './runtime-topology.ts'
 import type { StateDirectory } from './state-directory.ts'
-import { type PipelineFactory, StreamTask } from './stream-task.ts'
+import { type PipelineFactory, StreamTask, type StreamTaskOptions } from './stream-task.ts'
 import { TaskState } from './task-state.ts'
 
 export interface TaskManagerOptions {
@@ -43,6 +44,10 @@ export interface TaskManagerOptions {
   readonly partitionsFor: (topic: string) => number | undefined
   /** Holds the task directories' locks. */
   readonly owner: unknown
+  /** Input partitions' lags as last fetched (`max.task.idle.ms`). */
+  readonly lag?: LagSource
+  /** The group's committed offsets and metadata (partition times), read when a task starts running. */
+  readonly committed?: StreamTaskOptions['committed']
   /** Something changed that the thread's loop should look at (a restoration ended). */
   readonly wake: () => void
   /** A restoration failed (not by corruption): the thread fails. */
@@ -105,6 +110,8 @@ export class TaskManager {
       createPipeline: o.createPipeline,
       partitionsFor: o.partitionsFor,
       owner: o.owner,
+      lag: o.lag,
+      committed: o.committed,
     })
   }
 

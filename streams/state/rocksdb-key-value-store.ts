@@ -98,6 +98,8 @@ interface NativeDatabase {
   _chainedBatch(): NativeBatch
   _iterator(options: Record<string, unknown>): NativeIterator
   getProperty(name: string): string
+  /** Without `limit`: one RocksDB DeleteRange over `[gte, lt)`, run synchronously (binding.cc db_clear). */
+  _clear(options: { gte: Buffer; lt: Buffer }): Promise<void>
 }
 type NativeDatabaseClass = new (location: string, options: object) => NativeDatabase
 
@@ -285,6 +287,30 @@ export class RocksDBKeyValueStore implements KeyValueBytesStore, BatchRestorable
     let delta = this.#pending.countDelta
     for (const sealed of this.#sealed) delta += sealed.countDelta
     return Math.max(0, estimate + delta)
+  }
+
+  /**
+   * Deletes every key in `[from, to)` with one RocksDB `DeleteRange` (cheap whatever the number
+   * of keys: the segmented window stores drop a whole expired segment this way). It runs in the
+   * queue of batch writes, after every write buffered before it, so a buffered write in the
+   * range cannot come back later; until then, reads may still see keys of the range (callers
+   * that drop a range never read it again). A failure surfaces at the next write or flush.
+   */
+  deleteRange(from: Buffer, to: Buffer): void {
+    this.#lifecycle.check()
+    if (this.#backgroundError !== null) throw this.#backgroundError
+    if (this.#pending.size > 0) this.#seal()
+    this.#enqueue(async () => {
+      await this.#writeBuffered(false)
+      try {
+        await this.#db!._clear({ gte: nativeBytes(from), lt: nativeBytes(to) })
+      } catch (cause) {
+        throw this.#error('delete a range of keys', cause)
+      }
+      this.#unsynced = true
+    }).catch((error: unknown) => {
+      this.#backgroundError = error instanceof StreamsError ? error : this.#error('delete a range of keys', error)
+    })
   }
 
   /**

@@ -26,6 +26,8 @@ import { relativeChangelogTopicName } from './changelog-topic.ts'
 import { InMemoryKeyValueStore } from './in-memory-key-value-store.ts'
 import { MeteredKeyValueStore } from './metered-key-value-store.ts'
 import { RocksDBKeyValueStore, type RocksDBKeyValueStoreOptions } from './rocksdb-key-value-store.ts'
+import { validateStoreName, validateTopicConfig } from './store-name.ts'
+import { WindowStores } from './window-stores.ts'
 
 /** Makes the bytes store of one task (Kafka Streams' `KeyValueBytesStoreSupplier`). */
 export interface KeyValueBytesStoreSupplier {
@@ -34,33 +36,6 @@ export interface KeyValueBytesStoreSupplier {
   readonly kind: 'rocksdb' | 'in-memory'
   /** A new, unopened bytes store. */
   get(): KeyValueBytesStore
-}
-
-/** Kafka's limit on topic names (249) minus `-changelog` and room for an application id prefix. */
-const MAX_STORE_NAME_LENGTH = 200
-const STORE_NAME = /^[a-zA-Z0-9._-]+$/
-
-function validateStoreName(name: unknown): string {
-  if (typeof name !== 'string' || !STORE_NAME.test(name) || name.length > MAX_STORE_NAME_LENGTH) {
-    throw new StreamsError(
-      'STREAMS_INVALID_CONFIG',
-      `Invalid state store name: ${JSON.stringify(name)}; expected 1 to ${MAX_STORE_NAME_LENGTH} letters, digits, '.', '_' or '-' ` +
-        '(the name is part of the changelog topic and of the state directory)',
-    )
-  }
-  return name
-}
-
-function validateTopicConfig(storeName: string, config: unknown): Record<string, string> {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw new StreamsError('STREAMS_INVALID_CONFIG', `Invalid changelog config for store "${storeName}": expected an object of topic configs (string values)`)
-  }
-  for (const [key, value] of Object.entries(config)) {
-    if (typeof value !== 'string') {
-      throw new StreamsError('STREAMS_INVALID_CONFIG', `Invalid changelog config for store "${storeName}": ${key} is ${typeof value}; topic config values are strings`)
-    }
-  }
-  return { ...(config as Record<string, string>) }
 }
 
 /**
@@ -134,6 +109,9 @@ export class KeyValueStoreBuilder<K, V> implements StoreBuilder<MeteredKeyValueS
 }
 
 export const Stores = Object.freeze({
+  // Window and session stores: window-stores.ts.
+  ...WindowStores,
+
   /** A RocksDB bytes store in `<state.dir>/<applicationId>/<taskId>/rocksdb/<name>`. */
   persistentKeyValueStore(name: string, options: RocksDBKeyValueStoreOptions = {}): KeyValueBytesStoreSupplier {
     const storeName = validateStoreName(name)

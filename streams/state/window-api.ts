@@ -72,6 +72,12 @@ export interface SessionStore<K, AGG> extends ReadOnlySessionStore<K, AGG>, Stat
   remove(session: Windowed<K>): void
 }
 
-/** The innermost layers: bytes in, bytes out (RocksDB segmented stores and in-memory stores). */
+/**
+ * Bytes-only window and session stores. The stores `Stores` builds do not use these types
+ * below their typed layer: their innermost layer is a `SegmentedBytesStore`
+ * (segmented-bytes-store.ts), a key-value bytes store keyed by Kafka's window/session store
+ * keys, so that the key-value change-logging and caching layers stack on it unchanged. Build
+ * window stores with `Stores.windowStoreBuilder(Stores.persistentWindowStore(…) | Stores.inMemoryWindowStore(…), keySerde, valueSerde)`.
+ */
 export type WindowBytesStore = WindowStore<Buffer, Buffer>
 export type SessionBytesStore = SessionStore<Buffer, Buffer>

@@ -21,11 +21,20 @@
  * driver does: stores flush (caches emit downstream), then the records that caused are
  * processed too. So one `await input.pipeInput(…)` returns when everything it led to is done.
  *
+ * Time, as Kafka's driver: each task buffers its input per topic (a `PartitionGroup` over
+ * partition 0 of its source topics) and processes the head with the lowest event time (after
+ * the timestamp extractor); every partition counts as caught up, so with `maxTaskIdleMs` 0 (the
+ * default) or −1 a piped record is processed at once, and with more a task reading several
+ * topics waits while one of them is empty until the mocked wall clock passes the deadline
+ * (`advanceWallClockTime`) or records arrive there. After each record, stream-time
+ * punctuators that are due run, then the task commits. `advanceWallClockTime(ms)` moves the
+ * mocked wall clock (`initialWallClockTimeMs`, default now), runs the wall-clock punctuators
+ * that are due, commits, and processes what became processable.
+ *
  * Differences from Kafka's driver, because Creek's stores open and flush asynchronously: input
- * methods return promises (await them; calls also queue up in order when not awaited), and
- * reading an output topic while piped input is in flight throws STREAMS_ILLEGAL_STATE. No
- * changelog restoration: each driver starts with empty stores. Wall-clock time is mocked
- * (`initialWallClockTimeMs`, `advanceWallClockTime`).
+ * methods and `advanceWallClockTime` return promises (await them; calls also queue up in order
+ * when not awaited), and reading an output topic while piped input is in flight throws
+ * STREAMS_ILLEGAL_STATE. No changelog restoration: each driver starts with empty stores.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -34,9 +43,13 @@ import { type Logger, type RecordHeader, silentLogger } from '../../core/index.t
 import type { Serde } from '../../serdes/index.ts'
 import { TimestampedKeyValueStoreFacade } from '../dsl/timestamped-store-facade.ts'
 import type { ValueAndTimestamp } from '../dsl/value-and-timestamp.ts'
+import { TimestampedWindowStoreFacade } from '../dsl/windows/timestamped-window-store-facade.ts'
+import type { SessionStore, WindowStore } from '../state/window-api.ts'
 import { StreamsError } from '../errors.ts'
 import { formatTaskId, type TaskId } from '../processor/api.ts'
 import { resolveStreamsConfig, type StreamsConfig, type StreamsOptions } from '../runtime/config.ts'
+import { type ConsumedRecord as RawRecord, PartitionGroup } from '../runtime/partition-group.ts'
+import { type StreamsMetric, taskMetrics } from '../runtime/streams-metrics.ts'
 import type { KeyValue, KeyValueStore, StateStore, StateStoreContext } from '../state/api.ts'
 import type { StoreInfo } from '../topology/subtopology.ts'
 import { TaskPipeline } from '../topology/task-pipeline.ts'
@@ -67,9 +80,17 @@ class DriverTask implements TaskRuntime, StateStoreContext {
   readonly stores = new Map<string, StateStore>()
   readonly global: boolean
   pipeline: TaskPipeline | null = null
+  /** The input buffer of a (non-global) task; global tasks process records as they come. */
+  readonly group: PartitionGroup | null
   readonly #driver: DriverInternals
 
-  constructor(driver: DriverInternals, subtopology: number, global: boolean, stores: readonly StoreInfo[] | readonly { name: string; builder: StoreInfo['builder'] }[]) {
+  constructor(
+    driver: DriverInternals,
+    subtopology: number,
+    global: boolean,
+    stores: readonly StoreInfo[] | readonly { name: string; builder: StoreInfo['builder'] }[],
+    inputTopics: readonly string[] = [],
+  ) {
     this.#driver = driver
     this.applicationId = driver.config.applicationId
     this.taskId = { subtopology, partition: 0 }
@@ -78,6 +99,12 @@ class DriverTask implements TaskRuntime, StateStoreContext {
     this.logger = driver.logger
     this.taskDir = join(driver.config.stateDir, this.applicationId, global ? 'global' : formatTaskId(this.taskId))
     for (const info of stores) this.stores.set(info.name, info.builder.build())
+    this.group = global
+      ? null
+      : new PartitionGroup(inputTopics.map((topic) => ({ topic, partition: 0 })), {
+        maxTaskIdleMs: driver.config.maxTaskIdleMs,
+        stamper: (input, partitionTime) => (this.pipeline as TaskPipeline).stamp(input, partitionTime),
+      })
   }
 
   getStateStore(name: string): StateStore | undefined {
@@ -133,8 +160,11 @@ export class TopologyTestDriver {
   readonly #nextOffset = new Map<string, number>()
   readonly #outputs = new Map<string, { records: CapturedRecord[]; head: number }>()
   readonly #produced = new Set<string>()
-  /** Records waiting to be processed, in the order they were written. */
-  readonly #pending: { task: DriverTask; input: InputRecord }[] = []
+  /**
+   * Records waiting to be processed, in the order they were written: a global task's records,
+   * or the task whose input buffer got a record (`input` null: the buffer decides which is next).
+   */
+  readonly #pending: { task: DriverTask; input: InputRecord | null }[] = []
   readonly #ready: Promise<void>
   #work: Promise<void>
   #inFlight = 0
@@ -167,7 +197,8 @@ export class TopologyTestDriver {
     }
     const stores = topology.stores()
     for (const info of topology.subtopologies()) {
-      const task = new DriverTask(internals, info.id, false, stores.filter((store) => store.subtopology === info.id))
+      const inputs = [...info.sourceTopics, ...info.repartitionSourceTopics.map((topic) => `${appId}-${topic}`)]
+      const task = new DriverTask(internals, info.id, false, stores.filter((store) => store.subtopology === info.id), inputs)
       this.#tasks.push(task)
       for (const topic of info.sourceTopics) this.#readers.set(topic, task)
       for (const topic of info.repartitionSourceTopics) this.#readers.set(`${appId}-${topic}`, task)
@@ -225,6 +256,30 @@ export class TopologyTestDriver {
     return this.getStateStore(name) as KeyValueStore<K, ValueAndTimestamp<V>>
   }
 
+  /** A window store by name; for the DSL's windowed KTable stores, values without their timestamps. */
+  getWindowStore<K, V>(name: string): WindowStore<K, V> {
+    const store = this.getStateStore(name) as Partial<WindowStore<K, unknown>>
+    if (typeof store.fetchRange !== 'function') throw new StreamsError('STREAMS_INVALID_STATE_STORE', `State store ${name} is not a window store`)
+    if (this.#topology.isTimestampedStore(name)) return new TimestampedWindowStoreFacade(store as WindowStore<K, ValueAndTimestamp<V>>)
+    return store as WindowStore<K, V>
+  }
+
+  /** A DSL windowed KTable store, values with their timestamps. */
+  getTimestampedWindowStore<K, V>(name: string): WindowStore<K, ValueAndTimestamp<V>> {
+    const store = this.getWindowStore<K, V>(name)
+    if (this.#topology.isTimestampedStore(name) !== true) {
+      throw new StreamsError('STREAMS_INVALID_STATE_STORE', `State store ${name} does not hold ValueAndTimestamp values; use getWindowStore`)
+    }
+    return this.getStateStore(name) as unknown as WindowStore<K, ValueAndTimestamp<V>>
+  }
+
+  /** A session store by name. */
+  getSessionStore<K, AGG>(name: string): SessionStore<K, AGG> {
+    const store = this.getStateStore(name) as Partial<SessionStore<K, AGG>>
+    if (typeof store.findSessions !== 'function') throw new StreamsError('STREAMS_INVALID_STATE_STORE', `State store ${name} is not a session store`)
+    return store as SessionStore<K, AGG>
+  }
+
   getStateStore(name: string): StateStore {
     const store = this.getAllStateStores().get(name)
     if (store === undefined) {
@@ -244,10 +299,45 @@ export class TopologyTestDriver {
     return new Set(this.#produced)
   }
 
-  /** Moves the mocked wall-clock time forward. */
-  advanceWallClockTime(ms: number): void {
+  /**
+   * Moves the mocked wall-clock time forward (at once), then, in order with piped input, runs
+   * the wall-clock punctuators that are due, commits, and processes records that waited for
+   * `max.task.idle.ms`. Await it before reading outputs.
+   */
+  advanceWallClockTime(ms: number): Promise<void> {
+    this.#checkOpen()
     if (!Number.isFinite(ms) || ms < 0) throw new StreamsError('STREAMS_INVALID_CONFIG', `advanceWallClockTime needs a duration >= 0, got ${String(ms)}`)
     this.#wallClock += ms
+    this.#inFlight++
+    const run = this.#work.then(async () => {
+      try {
+        await this.#ready
+        for (const task of this.#tasks) {
+          const punctuated = (task.pipeline as TaskPipeline).maybePunctuateSystemTime()
+          if (punctuated instanceof Promise) await punctuated
+          await this.#commit(task)
+        }
+        await this.#processPending()
+      } finally {
+        this.#inFlight--
+      }
+    })
+    this.#work = run.catch(() => undefined)
+    return run
+  }
+
+  /** The mocked wall-clock time. */
+  get wallClockTimeMs(): number {
+    return this.#wallClock
+  }
+
+  /**
+   * The tasks' metrics (Kafka's names: `dropped-records-total`, `enforced-processing-total`
+   * in group `stream-task-metrics`, tagged with `thread-id` and `task-id`).
+   */
+  metrics(): StreamsMetric[] {
+    return this.#tasks.flatMap((task) =>
+      taskMetrics('topology-test-driver', formatTaskId(task.taskId), task.pipeline?.metrics.droppedRecords ?? 0, task.group?.enforcedProcessing ?? 0))
   }
 
   /** Commits and closes every task: processors, then stores; removes a state directory it created. */
@@ -291,7 +381,7 @@ export class TopologyTestDriver {
           throw new StreamsError('STREAMS_INVALID_CONFIG', `No source of the topology reads topic ${topic} (it reads: ${[...this.#readers.keys()].join(', ') || 'patterns only'})`)
         }
         const raw = await serialize()
-        this.#pending.push({ task, input: { topic, partition: 0, offset: this.#offset(topic), ...raw } })
+        this.#enqueue(task, { topic, partition: 0, offset: this.#offset(topic), ...raw })
         await this.#processPending()
       } finally {
         this.#inFlight--
@@ -301,19 +391,65 @@ export class TopologyTestDriver {
     return run
   }
 
+  #enqueue(task: DriverTask, input: InputRecord): void {
+    const group = task.group
+    if (group === null) {
+      this.#pending.push({ task, input })
+      return
+    }
+    const tp = { topic: input.topic, partition: 0 }
+    group.addPartition(tp)
+    const raw: RawRecord = { offset: input.offset, timestamp: input.timestamp, key: input.key, value: input.value, headerList: input.headers }
+    group.add(tp, [raw])
+    this.#pending.push({ task, input: null })
+  }
+
+  /**
+   * Processes records in the order they were written (each task taking the head with the
+   * lowest timestamp of its buffer), then whatever else became processable, until nothing is.
+   */
   async #processPending(): Promise<void> {
     try {
-      while (this.#pending.length > 0) {
-        const { task, input } = this.#pending.shift() as { task: DriverTask; input: InputRecord }
-        const pipeline = task.pipeline as TaskPipeline
-        const done = pipeline.process(input)
-        if (done) await done
-        await this.#commit(task)
+      for (;;) {
+        const entry = this.#pending.shift()
+        if (entry !== undefined) {
+          if (entry.input !== null) {
+            const done = (entry.task.pipeline as TaskPipeline).process(entry.input)
+            if (done) await done
+            await this.#commit(entry.task)
+          } else await this.#processOne(entry.task)
+          continue
+        }
+        let progressed = false
+        for (const task of this.#tasks) {
+          if (await this.#processOne(task)) {
+            progressed = true
+            break
+          }
+        }
+        if (!progressed) return
       }
     } catch (error) {
       this.#pending.length = 0
+      for (const task of this.#tasks) task.group?.clear()
       throw error
     }
+  }
+
+  /** Processes the next record of a task's buffer if it may (`max.task.idle.ms`); false when it did not. */
+  async #processOne(task: DriverTask): Promise<boolean> {
+    const group = task.group as PartitionGroup
+    if (group.buffered === 0 || !group.readyToProcess(this.#wallClock)) return false
+    const stamped = group.nextStamped()
+    if (stamped === null) return true
+    const pipeline = task.pipeline as TaskPipeline
+    const done = pipeline.process(stamped.input, stamped)
+    if (done) await done
+    group.markProcessed(stamped.input.offset)
+    const punctuated = pipeline.maybePunctuateStreamTime()
+    if (punctuated instanceof Promise) await punctuated
+    await this.#commit(task)
+    return true
   }
 
   /** Kafka's driver commits after each record: stores flush (caches forward), then the forwarded work ends. */
@@ -334,7 +470,7 @@ export class TopologyTestDriver {
     this.#produced.add(topic)
     if (!route) return
     const task = this.#readerOf(topic)
-    if (task !== undefined) this.#pending.push({ task, input: { topic, partition: 0, offset, timestamp, key, value, headers } })
+    if (task !== undefined) this.#enqueue(task, { topic, partition: 0, offset, timestamp, key, value, headers })
   }
 
   #readerOf(topic: string): DriverTask | undefined {

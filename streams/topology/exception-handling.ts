@@ -16,6 +16,9 @@
  * - a function: its answer decides (`'continue'` or `'fail'`); a promise holds the record
  *   until it settles; a function that throws fails the task.
  *
+ * Every answer that goes on without the record ('continue', a dead-letter topic) counts one
+ * more `dropped-records` for the task, as Kafka Streams does.
+ *
  * Nothing here allocates unless a record failed.
  */
 import type { RecordHeader } from '../../core/index.ts'
@@ -53,7 +56,9 @@ function asError(error: unknown): Error {
 
 function where(state: PipelineState): string {
   const input = state.current
-  return input === null ? 'outside of an input record (a cache flush)' : `${input.topic}-${input.partition} at offset ${input.offset}`
+  if (input !== null) return `${input.topic}-${input.partition} at offset ${input.offset}`
+  const punctuation = state.punctuation
+  return punctuation === null ? 'outside of an input record (a cache flush)' : `a ${punctuation.type} punctuation at ${punctuation.timestamp}`
 }
 
 function describeFailure(kind: FailureKind, state: PipelineState, node: string, error: Error, detail?: string): string {
@@ -86,6 +91,7 @@ export function handleFailure(state: PipelineState, kind: FailureKind, thrown: u
 
   if (handler === 'log-and-continue') {
     runtime.logger.warn(`${message}; skipping it (${OPTIONS[kind]}: log-and-continue)`, fields)
+    state.metrics.recordDropped()
     return
   }
   if (handler === 'log-and-fail') {
@@ -101,6 +107,7 @@ export function handleFailure(state: PipelineState, kind: FailureKind, thrown: u
       return
     }
     runtime.logger.warn(`${message}; sent it to dead-letter topic ${handler.deadLetterTopic}`, fields)
+    state.metrics.recordDropped()
     return
   }
   const context: FailedRecordContext = {
@@ -139,7 +146,10 @@ export function handleFailure(state: PipelineState, kind: FailureKind, thrown: u
 }
 
 function decide(state: PipelineState, kind: FailureKind, answer: HandlerResponse, message: string, error: Error): void {
-  if (answer === 'continue') return
+  if (answer === 'continue') {
+    state.metrics.recordDropped()
+    return
+  }
   if (answer !== 'fail') {
     state.fail(failure(kind, `${message}; and the ${OPTIONS[kind]} answered ${String(answer)} instead of 'continue' or 'fail'`, error))
     return

@@ -1,7 +1,7 @@
 /**
- * The mutable state one task's pipeline shares between its nodes: the record in scope, the
- * task's stream time, the work still outstanding for the current input record, and the failure
- * that ends it.
+ * The mutable state one task's pipeline shares between its nodes: the record in scope (or the
+ * punctuation running), the task's stream time, its punctuators and metrics, the work still
+ * outstanding for the current input record or punctuation, and the failure that ends it.
  *
  * Completion contract: an input record is done when its synchronous push through the nodes
  * returned and every piece of asynchronous work it started (a serde or a handler that returned
@@ -10,12 +10,17 @@
  * outstanding (no promise is allocated on the synchronous path), and otherwise a promise that
  * settles when the count drops to zero: rejected with the failure if a handler decided to fail.
  *
- * Concurrency rule: one input record at a time. `beginRecord` while work is outstanding (from
- * the previous record, or from a flush that forwarded records) throws STREAMS_ILLEGAL_STATE:
- * the runner awaits `process()` and `drain()` first.
+ * A punctuation is bracketed the same way (`beginPunctuation` / `endRecord`): no record is in
+ * scope (`current` null) and `recordTimestamp` is the punctuation's timestamp.
+ *
+ * Concurrency rule: one input record (or punctuation) at a time. `beginRecord` while work is
+ * outstanding (from the previous record, or from a flush that forwarded records) throws
+ * STREAMS_ILLEGAL_STATE: the runner awaits `process()` and `drain()` first.
  */
 import { StreamsError } from '../errors.ts'
 import type { RecordScope } from '../operators/operator-context.ts'
+import type { PunctuationType, TaskMetrics } from '../processor/api.ts'
+import { PunctuationQueue } from './punctuation-queue.ts'
 import type { InputRecord, TaskRuntime } from './task-runtime.ts'
 
 export class PipelineState {
@@ -26,8 +31,16 @@ export class PipelineState {
   current: InputRecord | null = null
   /** Timestamp of the record the current processor is processing (what stores stamp writes with). */
   recordTimestamp = -1
-  /** The largest timestamp processed so far; −1 before the first record. */
+  /** The largest timestamp processed so far; −1 before the first record. Never decreases. */
   streamTime = -1
+  /** The punctuation running (what failures are reported against), null otherwise. */
+  punctuation: { readonly type: PunctuationType; readonly timestamp: number } | null = null
+  /** Punctuators of the task's processors; the node is the processor's name (for messages). */
+  readonly streamTimePunctuations = new PunctuationQueue<PunctuationNode>()
+  readonly wallClockPunctuations = new PunctuationQueue<PunctuationNode>()
+  readonly metrics: TaskMetrics
+  /** A global store's pipeline: no punctuators (Kafka's global processor context has none). */
+  global = false
   /** Set when a handler decided to fail; thrown (or rejected) when the record is done. */
   failure: StreamsError | null = null
   /** An RxJS pipeline errored (a bug: nodes never error it); the task cannot go on. */
@@ -39,6 +52,15 @@ export class PipelineState {
   constructor(runtime: TaskRuntime, taskLabel: string) {
     this.runtime = runtime
     this.taskLabel = taskLabel
+    let dropped = 0
+    this.metrics = {
+      get droppedRecords() {
+        return dropped
+      },
+      recordDropped(count = 1) {
+        dropped += count
+      },
+    }
   }
 
   get busy(): boolean {
@@ -64,8 +86,29 @@ export class PipelineState {
     this.current = input
   }
 
+  /** Starts a punctuation: like `beginRecord`, with no record in scope. */
+  beginPunctuation(type: PunctuationType, timestamp: number): void {
+    if (this.#broken !== null) {
+      throw new StreamsError('STREAMS_ILLEGAL_STATE', `Task ${this.taskLabel} cannot punctuate: its pipeline broke (${this.#broken.message}); close the task`, { cause: this.#broken })
+    }
+    if (this.busy) throw new StreamsError('STREAMS_ILLEGAL_STATE', `Task ${this.taskLabel} was asked to punctuate while earlier work is still running`)
+    const failure = this.failure
+    if (failure !== null) {
+      this.failure = null
+      throw failure
+    }
+    this.#inRecord = true
+    this.current = null
+    this.punctuation = { type, timestamp }
+    this.recordTimestamp = timestamp
+  }
+
   endRecord(): void | Promise<void> {
     this.current = null
+    if (this.punctuation !== null) {
+      this.punctuation = null
+      this.recordTimestamp = -1
+    }
     if (this.#pending === 0) {
       this.#inRecord = false
       this.#throwFailure()
@@ -133,4 +176,10 @@ export class PipelineState {
     this.failure = null
     throw failure
   }
+}
+
+/** What a punctuation schedule runs: the processor that scheduled it. */
+export interface PunctuationNode {
+  readonly name: string
+  punctuate(punctuator: (timestamp: number) => void, timestamp: number): void
 }

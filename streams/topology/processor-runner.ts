@@ -7,20 +7,28 @@
  * While `process` runs, the pipeline's `recordTimestamp` is the record's timestamp (what a store
  * write is stamped with), and is restored afterwards, so a parent that writes after forwarding
  * stamps with its own record's time (Kafka Streams restores the record context the same way).
+ *
+ * `schedule` adds a punctuator to the task's queue of its type (punctuation-queue.ts); the task
+ * runs it through `punctuate`, which gives it the same treatment as `process`: store writes
+ * stamped with the punctuation's timestamp, a throw handed to the processing exception handler.
  */
 import { bytesSerde, type Serde } from '../../serdes/index.ts'
 import { StreamsError } from '../errors.ts'
 import type { AnyRecord } from '../operators/operator-context.ts'
-import type { Processor, ProcessorContext, RecordMetadata, StreamRecord, TaskId } from '../processor/api.ts'
+import {
+  type Cancellable, type Processor, type ProcessorContext, PunctuationType, type Punctuator, type RecordMetadata, type StreamRecord, type TaskId,
+  type TaskMetrics,
+} from '../processor/api.ts'
 import type { StateStore } from '../state/api.ts'
 import type { Endpoint } from './endpoint.ts'
 import { handleFailure } from './exception-handling.ts'
-import type { PipelineState } from './pipeline-state.ts'
+import type { PipelineState, PunctuationNode } from './pipeline-state.ts'
+import { PunctuationSchedule } from './punctuation-queue.ts'
 import type { ProcessorNode } from './topology-node.ts'
 
 const BYTES: Serde<unknown> = bytesSerde() as Serde<unknown>
 
-export class ProcessorRunner implements Endpoint, ProcessorContext<unknown, unknown> {
+export class ProcessorRunner implements Endpoint, ProcessorContext<unknown, unknown>, PunctuationNode {
   readonly name: string
   readonly #state: PipelineState
   readonly #processor: Processor<unknown, unknown, unknown, unknown>
@@ -87,6 +95,20 @@ export class ProcessorRunner implements Endpoint, ProcessorContext<unknown, unkn
     state.recordTimestamp = timestamp
   }
 
+  /** Runs one of this processor's punctuators (the task began the punctuation). */
+  punctuate(punctuator: Punctuator, timestamp: number): void {
+    const state = this.#state
+    if (state.failure !== null) return
+    const previous = state.recordTimestamp
+    state.recordTimestamp = timestamp
+    try {
+      punctuator(timestamp)
+    } catch (error) {
+      handleFailure(state, 'processing', error, this.name)
+    }
+    state.recordTimestamp = previous
+  }
+
   error(error: unknown): void {
     this.#state.breakPipeline(error)
   }
@@ -135,6 +157,32 @@ export class ProcessorRunner implements Endpoint, ProcessorContext<unknown, unkn
 
   currentSystemTimeMs(): number {
     return this.#state.runtime.now()
+  }
+
+  schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {
+    if (!Number.isSafeInteger(intervalMs) || intervalMs < 1) {
+      throw new StreamsError('STREAMS_INVALID_CONFIG', `Processor ${this.name} scheduled a punctuator every ${String(intervalMs)} ms; the interval must be an integer of at least 1 ms`)
+    }
+    if (typeof punctuator !== 'function') {
+      throw new StreamsError('STREAMS_INVALID_CONFIG', `Processor ${this.name} scheduled ${String(punctuator)}, not a function (timestamp) => void`)
+    }
+    const state = this.#state
+    if (state.global) {
+      throw new StreamsError('STREAMS_ILLEGAL_STATE', `Processor ${this.name} of a global store cannot schedule punctuators (global store processors only load the store)`)
+    }
+    switch (type) {
+      case PunctuationType.STREAM_TIME:
+        // Aligned to 0: due as soon as stream time is known.
+        return state.streamTimePunctuations.schedule(new PunctuationSchedule<PunctuationNode>(this, 0, intervalMs, punctuator))
+      case PunctuationType.WALL_CLOCK_TIME:
+        return state.wallClockPunctuations.schedule(new PunctuationSchedule<PunctuationNode>(this, state.runtime.now() + intervalMs, intervalMs, punctuator))
+      default:
+        throw new StreamsError('STREAMS_INVALID_CONFIG', `Processor ${this.name} scheduled a punctuator of type ${String(type)}; expected PunctuationType.STREAM_TIME or WALL_CLOCK_TIME`)
+    }
+  }
+
+  metrics(): TaskMetrics {
+    return this.#state.metrics
   }
 
   commit(): void {

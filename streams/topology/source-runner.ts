@@ -1,13 +1,19 @@
 /**
- * One source node of one task: deserializes an input record with the source's serdes (or the
- * application's defaults), takes its event time (the timestamp extractor, or the record's own
- * timestamp), advances the task's stream time, and pushes the record into the source's RxJS
- * Subject, whose subscribers are the source's children in the order they were added.
+ * One source node of one task: prepares an input record (`stamp`: deserializes it with the
+ * source's serdes, or the application's defaults, and takes its event time from the source's
+ * timestamp extractor, or the application's `defaultTimestampExtractor`), then (`accept`)
+ * advances the task's stream time and pushes the record into the source's RxJS Subject, whose
+ * subscribers are the source's children in the order they were added.
  *
- * A deserializer that throws (or rejects) goes to the deserialization exception handler; a
- * timestamp extractor that throws, or an invalid (negative, non-finite) timestamp, to the
- * processing exception handler. Serdes answering with promises hold the record until both
- * settled; the synchronous path allocates only the record.
+ * Failures, as Kafka Streams treats them:
+ * - a deserializer that throws (or rejects): the deserialization exception handler, when the
+ *   record is processed;
+ * - a timestamp extractor that throws: fatal for the task (a StreamsError naming the source and
+ *   the record; handlers are not asked); `FailOnInvalidTimestamp` throws STREAMS_INVALID_TIMESTAMP;
+ * - an extracted timestamp that is negative or not finite: the record is dropped, with a
+ *   warning and one more `dropped-records`.
+ * Serdes answering with promises hold the record until both settled (extraction then happens
+ * after them); the synchronous path allocates only the stamped record and the record.
  *
  * The source's `records` observable multicasts to its subscribers (the children, in the order
  * they were added) as an RxJS `Subject` does, minus what a Subject costs per record (a closure
@@ -18,13 +24,15 @@ import { Observable, type Subscriber } from 'rxjs'
 import { bytesSerde, type Serde } from '../../serdes/index.ts'
 import { StreamsError } from '../errors.ts'
 import type { AnyRecord } from '../operators/operator-context.ts'
+import { type ConsumedRecord, ExtractRecordMetadataTimestamp, FailOnInvalidTimestamp, type TimestampExtractor, extractorName } from '../processor/timestamp-extractor.ts'
 import { handleFailure } from './exception-handling.ts'
-import type { TimestampExtractor } from './node-options.ts'
 import type { PipelineState } from './pipeline-state.ts'
+import { StampedRecord } from './stamped-record.ts'
 import type { InputRecord } from './task-runtime.ts'
 import type { SourceNode } from './topology-node.ts'
 
 const BYTES: Serde<unknown> = bytesSerde() as Serde<unknown>
+const FAIL_ON_INVALID_TIMESTAMP = new FailOnInvalidTimestamp()
 
 export class SourceRunner {
   readonly name: string
@@ -35,7 +43,9 @@ export class SourceRunner {
   readonly #state: PipelineState
   readonly #keySerde: Serde<unknown>
   readonly #valueSerde: Serde<unknown>
-  readonly #extractor: TimestampExtractor | null
+  readonly #extractor: TimestampExtractor
+  /** The extractor is one of the record-timestamp ones: no record object is made unless the timestamp is invalid. */
+  readonly #recordTimestampExtractor: ExtractRecordMetadataTimestamp | null
 
   constructor(node: SourceNode, state: PipelineState) {
     this.name = node.name
@@ -43,7 +53,12 @@ export class SourceRunner {
     const config = state.runtime.config
     this.#keySerde = node.keySerde ?? config.defaultKeySerde ?? BYTES
     this.#valueSerde = node.valueSerde ?? config.defaultValueSerde ?? BYTES
-    this.#extractor = node.timestampExtractor
+    // A hand-made config (tests) may lack the default: it is Kafka's FailOnInvalidTimestamp.
+    this.#extractor = node.timestampExtractor ?? config.defaultTimestampExtractor ?? FAIL_ON_INVALID_TIMESTAMP
+    const extractor = this.#extractor
+    this.#recordTimestampExtractor = extractor instanceof ExtractRecordMetadataTimestamp && extractor.extract === ExtractRecordMetadataTimestamp.prototype.extract
+      ? extractor
+      : null
     this.records = new Observable<AnyRecord>((subscriber) => {
       if (this.#completed) {
         subscriber.complete()
@@ -56,21 +71,41 @@ export class SourceRunner {
     })
   }
 
-  accept(input: InputRecord): void {
+  /**
+   * Deserializes `input` and extracts its event time (see the module comment); null when the
+   * record is dropped for an invalid timestamp. Throws a fatal extractor failure.
+   */
+  stamp(input: InputRecord, partitionTime: number): StampedRecord | null {
     let key: unknown
     let value: unknown
     try {
       key = this.#keySerde.deserialize(input.topic, input.key, input.headers)
       value = this.#valueSerde.deserialize(input.topic, input.value, input.headers)
     } catch (error) {
-      handleFailure(this.#state, 'deserialization', error, this.name)
-      return
+      return new StampedRecord(input, input.timestamp, partitionTime, undefined, undefined, false, true, error)
     }
     if (key instanceof Promise || value instanceof Promise) {
-      this.#acceptLater(input, key, value)
+      // The record may wait in its queue before `accept` looks at these: a rejection meanwhile is not unhandled.
+      if (key instanceof Promise) key.catch(noop)
+      if (value instanceof Promise) value.catch(noop)
+      return new StampedRecord(input, input.timestamp, partitionTime, key, value, false)
+    }
+    const timestamp = this.#extract(input, key, value, partitionTime)
+    if (timestamp < 0) return null
+    return new StampedRecord(input, timestamp, partitionTime, key, value, true)
+  }
+
+  /** Processes a stamped record (the pipeline began the record). */
+  accept(stamped: StampedRecord): void {
+    if (stamped.failed) {
+      handleFailure(this.#state, 'deserialization', stamped.failure, this.name)
       return
     }
-    this.#emit(input, key, value)
+    if (!stamped.extracted) {
+      this.#acceptLater(stamped)
+      return
+    }
+    this.#emit(stamped.input, stamped.key, stamped.value, stamped.timestamp)
   }
 
   complete(): void {
@@ -81,41 +116,69 @@ export class SourceRunner {
     for (const subscriber of subscribers) subscriber.complete()
   }
 
-  #emit(input: InputRecord, key: unknown, value: unknown): void {
-    const state = this.#state
-    let timestamp = input.timestamp
-    if (this.#extractor !== null) {
-      try {
-        timestamp = this.#extractor(
-          { topic: input.topic, partition: input.partition, offset: input.offset, timestamp: input.timestamp, key, value, headers: input.headers },
-          state.streamTime,
-        )
-      } catch (error) {
-        handleFailure(state, 'processing', error, this.name)
-        return
+  /**
+   * The event time of a record, or −1 when it is dropped (logged and counted here). Throws
+   * (a StreamsError) when the extractor throws or answers something that is not a number.
+   */
+  #extract(input: InputRecord, key: unknown, value: unknown, partitionTime: number): number {
+    const fast = this.#recordTimestampExtractor
+    let timestamp: number
+    try {
+      if (fast !== null) {
+        timestamp = input.timestamp
+        if (timestamp < 0) timestamp = fast.onInvalidTimestamp(consumedRecord(input, key, value), timestamp, partitionTime)
+      } else {
+        const extractor = this.#extractor
+        const record = consumedRecord(input, key, value)
+        timestamp = typeof extractor === 'function' ? extractor(record, partitionTime) : extractor.extract(record, partitionTime)
       }
-    }
-    if (!(timestamp >= 0) || !Number.isFinite(timestamp)) {
-      const error = new StreamsError(
+    } catch (error) {
+      if (error instanceof StreamsError) throw error
+      throw new StreamsError(
         'STREAMS_PROCESSING',
-        `invalid timestamp ${String(timestamp)}: event time must be a finite number of ms >= 0; fix the producer or the source's timestamp extractor`,
+        `The timestamp extractor ${extractorName(this.#extractor)} of source ${this.name} (task ${this.#state.taskLabel}) threw on the record of ` +
+          `${input.topic}-${input.partition} at offset ${input.offset}: ${(error as Error)?.message ?? String(error)}`,
+        { cause: error },
       )
-      handleFailure(state, 'processing', error, this.name)
-      return
     }
+    if (typeof timestamp !== 'number') {
+      throw new StreamsError(
+        'STREAMS_INVALID_TIMESTAMP',
+        `The timestamp extractor ${extractorName(this.#extractor)} of source ${this.name} returned ${String(timestamp)} for the record of ` +
+          `${input.topic}-${input.partition} at offset ${input.offset}; it must return ms since the epoch (a number)`,
+      )
+    }
+    if (timestamp >= 0 && Number.isFinite(timestamp)) return timestamp
+    const state = this.#state
+    state.runtime.logger.warn('Skipping record due to negative extracted timestamp', {
+      task: state.taskLabel, topic: input.topic, partition: input.partition, offset: input.offset,
+      extractedTimestamp: timestamp, extractor: extractorName(this.#extractor),
+    })
+    state.metrics.recordDropped()
+    return -1
+  }
+
+  #emit(input: InputRecord, key: unknown, value: unknown, timestamp: number): void {
+    const state = this.#state
     if (timestamp > state.streamTime) state.streamTime = timestamp
     const record: AnyRecord = { key, value, timestamp, headers: input.headers }
     const subscribers = this.#subscribers
     for (let i = 0; i < subscribers.length; i++) subscribers[i].next(record)
   }
 
-  #acceptLater(input: InputRecord, key: unknown, value: unknown): void {
+  #acceptLater(stamped: StampedRecord): void {
     const state = this.#state
+    const input = stamped.input
     state.hold()
-    Promise.all([key, value]).then(
+    Promise.all([stamped.key, stamped.value]).then(
       ([k, v]) => {
         const previous = state.enter(input as never)
-        this.#emit(input, k, v)
+        try {
+          const timestamp = this.#extract(input, k, v, stamped.partitionTime)
+          if (timestamp >= 0) this.#emit(input, k, v, timestamp)
+        } catch (error) {
+          state.fail(error as StreamsError)
+        }
         state.enter(previous)
         state.release()
       },
@@ -127,4 +190,10 @@ export class SourceRunner {
       },
     )
   }
+}
+
+function noop(): void {}
+
+function consumedRecord(input: InputRecord, key: unknown, value: unknown): ConsumedRecord {
+  return { topic: input.topic, partition: input.partition, offset: input.offset, timestamp: input.timestamp, key, value, headers: input.headers }
 }

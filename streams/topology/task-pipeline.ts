@@ -28,6 +28,16 @@
  * the record's topic, partition and offset. Records must be given one at a time (await the
  * previous one): `process` during outstanding work throws STREAMS_ILLEGAL_STATE.
  *
+ * Time: `stamp(input, partitionTime)` prepares a record at the head of its partition's queue
+ * (deserialized, event time extracted; null when dropped for an invalid timestamp), so that the
+ * runner can pick the head with the lowest event time; `process(input, stamped)` then skips that
+ * work. `process(input)` alone stamps with the task's stream time as the partition time. Stream
+ * time is the largest event time processed (never decreases). `maybePunctuateStreamTime()` and
+ * `maybePunctuateSystemTime()` run the processors' punctuators that are due (Kafka's rules, see
+ * punctuation-queue.ts), one punctuation at a time between records, with the same completion
+ * contract as `process` (void, or a promise when something went asynchronous; resolving to
+ * whether anything fired).
+ *
  * Records forwarded outside `process` (a cache flush calling a store's flush listener during a
  * commit) run with `recordMetadata()` null; `drain()` waits for their asynchronous work and
  * reports their failures. `close()` closes processors and completes the sources.
@@ -35,13 +45,14 @@
 import { Observable, type Subscription } from 'rxjs'
 import { StreamsError } from '../errors.ts'
 import type { AnyRecord, OperatorContext, RecordScope } from '../operators/operator-context.ts'
-import { formatTaskId, type TaskId } from '../processor/api.ts'
+import { formatTaskId, PunctuationType, type TaskId, type TaskMetrics } from '../processor/api.ts'
 import { ChainEntry, Discard, type Endpoint, FanOut } from './endpoint.ts'
 import { handleFailure } from './exception-handling.ts'
 import { PipelineState } from './pipeline-state.ts'
 import { ProcessorRunner } from './processor-runner.ts'
 import { SinkRunner } from './sink-runner.ts'
 import { SourceRunner } from './source-runner.ts'
+import type { StampedRecord } from './stamped-record.ts'
 import type { InputRecord, TaskRuntime } from './task-runtime.ts'
 import type { Topology } from './topology.ts'
 import type { OperatorNode, SourceNode, TopologyNode } from './topology-node.ts'
@@ -108,18 +119,70 @@ export class TaskPipeline {
    */
   static create(topology: Topology, subtopologyId: number, runtime: TaskRuntime): TaskPipeline {
     const pipeline = new TaskPipeline(topology, runtime)
+    pipeline.#state.global = topology.globalStores().some((store) => store.subtopology === subtopologyId)
     pipeline.#compile(topology.subtopologyNodes(subtopologyId))
     return pipeline
   }
 
-  /** Processes one input record; see the module comment for the contract. */
-  process(input: InputRecord): void | Promise<void> {
+  /**
+   * Prepares a record at the head of its partition's queue: deserializes it and extracts its
+   * event time, given the partition's time; null when it is dropped (invalid timestamp, logged
+   * and counted). Throws when the timestamp extractor fails (fatal for the task).
+   */
+  stamp(input: InputRecord, partitionTime: number): StampedRecord | null {
+    if (this.#closed) throw new StreamsError('STREAMS_CLOSED', `Task ${this.#state.taskLabel} is closed; it cannot take ${input.topic}-${input.partition} offset ${input.offset}`)
+    const source = this.#sourcesByTopic.get(input.topic) ?? this.#matchPattern(input.topic)
+    return source.stamp(input, partitionTime)
+  }
+
+  /** Processes one input record (stamped by `stamp`, or stamped here); see the module comment. */
+  process(input: InputRecord, stamped?: StampedRecord | null): void | Promise<void> {
     const state = this.#state
     if (this.#closed) throw new StreamsError('STREAMS_CLOSED', `Task ${state.taskLabel} is closed; it cannot process ${input.topic}-${input.partition} offset ${input.offset}`)
     const source = this.#sourcesByTopic.get(input.topic) ?? this.#matchPattern(input.topic)
+    if (stamped === undefined) {
+      if (state.busy) state.beginRecord(input) // throws STREAMS_ILLEGAL_STATE before any work
+      stamped = source.stamp(input, state.streamTime)
+    }
+    if (stamped === null) return
     state.beginRecord(input)
-    source.accept(input)
+    source.accept(stamped)
     return state.endRecord()
+  }
+
+  /** Runs the stream-time punctuators that are due (none before the first record); see the module comment. */
+  maybePunctuateStreamTime(): boolean | Promise<boolean> {
+    const streamTime = this.#state.streamTime
+    if (streamTime < 0 || this.#state.streamTimePunctuations.nextDue > streamTime) return false
+    return this.#punctuate(PunctuationType.STREAM_TIME, streamTime)
+  }
+
+  /** Runs the wall-clock punctuators due at the runtime's `now()`. */
+  maybePunctuateSystemTime(): boolean | Promise<boolean> {
+    const now = this.#state.runtime.now()
+    if (this.#state.wallClockPunctuations.nextDue > now) return false
+    return this.#punctuate(PunctuationType.WALL_CLOCK_TIME, now)
+  }
+
+  /** When the next wall-clock punctuator is due (`Infinity`: none), for the runner's idle wait. */
+  get nextWallClockPunctuation(): number {
+    return this.#state.wallClockPunctuations.nextDue
+  }
+
+  #punctuate(type: PunctuationType, timestamp: number): boolean | Promise<boolean> {
+    const state = this.#state
+    if (this.#closed) return false
+    state.beginPunctuation(type, timestamp)
+    const queue = type === PunctuationType.STREAM_TIME ? state.streamTimePunctuations : state.wallClockPunctuations
+    // Never throws: a punctuator's failure goes to the processing exception handler.
+    const punctuated = queue.mayPunctuate(timestamp, (schedule) => schedule.node.punctuate(schedule.punctuator, timestamp))
+    const done = state.endRecord()
+    return done instanceof Promise ? done.then(() => punctuated) : punctuated
+  }
+
+  /** The task's metrics (`dropped-records`). */
+  get metrics(): TaskMetrics {
+    return this.#state.metrics
   }
 
   /** Waits for work started outside `process` (records forwarded by a cache flush). */
@@ -130,6 +193,11 @@ export class TaskPipeline {
   /** The task's stream time: the largest record timestamp processed so far (−1 before any). */
   get streamTime(): number {
     return this.#state.streamTime
+  }
+
+  /** Raises stream time to at least `time` (restored partition times); it never decreases. */
+  initializeStreamTime(time: number): void {
+    if (time > this.#state.streamTime) this.#state.streamTime = time
   }
 
   /**
@@ -150,6 +218,8 @@ export class TaskPipeline {
   close(): void {
     if (this.#closed) return
     this.#closed = true
+    this.#state.streamTimePunctuations.clear()
+    this.#state.wallClockPunctuations.clear()
     for (const processor of this.#processors) processor.close()
     for (const source of this.#sources) source.complete()
     for (const subscription of this.#subscriptions) subscription.unsubscribe()

@@ -265,7 +265,8 @@ export class Topology {
       if (info.changelogTopic === null) continue
       result.push({
         name: info.changelogTopic, kind: 'changelog', subtopology: info.subtopology,
-        config: { ...info.builder.logConfig, 'cleanup.policy': 'compact' },
+        // Key-value changelogs are compacted; windowed ones also expire (compact,delete), as in Kafka.
+        config: { ...info.builder.logConfig, 'cleanup.policy': info.builder.logConfig['cleanup.policy'] === 'compact,delete' ? 'compact,delete' : 'compact' },
       })
     }
     return result

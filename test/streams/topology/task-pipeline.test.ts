@@ -133,27 +133,33 @@ describe('TaskPipeline: processing', () => {
     expect(() => TaskPipeline.create(topology, 0, first).process(input('in-x', 'k', 'v'))).toThrow(/no source for topic in-x/)
   })
 
-  it('applies the timestamp extractor and fails invalid timestamps', () => {
+  it('applies the timestamp extractor, drops invalid timestamps and fails on a throwing extractor', () => {
     const topology = new Topology()
       .addSource('source', {
         topics: ['in'], keySerde: string, valueSerde: string,
-        timestampExtractor: (record, partitionTime) => (record.value === 'late' ? partitionTime - 1 : Number(record.value)),
+        timestampExtractor: (record, partitionTime) => {
+          if (record.value === 'boom') throw new Error('no time')
+          return record.value === 'late' ? partitionTime - 1 : Number(record.value)
+        },
       })
       .addSink('sink', 'out', { keySerde: string, valueSerde: string }, 'source')
     const runtime = new FakeTaskRuntime()
     const pipeline = TaskPipeline.create(topology, 0, runtime)
     pipeline.process(input('in', 'k', '700'))
     pipeline.process(input('in', 'k', 'late'))
+    pipeline.process(input('in', 'k', '-5'))
     expect(runtime.sent.map((r) => r.timestamp)).toEqual([700, 699])
+    expect(pipeline.metrics.droppedRecords).toBe(1)
+    expect(runtime.lines.some((l) => l.level === 'warn' && /negative extracted timestamp/.test(l.message) && l.fields?.extractedTimestamp === -5)).toBe(true)
     const error = (() => {
       try {
-        pipeline.process(input('in', 'k', '-5'))
+        pipeline.process(input('in', 'k', 'boom'))
       } catch (e) {
         return e as StreamsError
       }
     })()
     expect(error?.code).toBe('STREAMS_PROCESSING')
-    expect(error?.message).toMatch(/Processor source of task 0_0 failed .* invalid timestamp -5/)
+    expect(error?.message).toMatch(/timestamp extractor .* of source source \(task 0_0\) threw on the record of in-0 at offset \d+: no time/)
   })
 
   it('uses a partitioner when the topic has a known partition count', () => {
