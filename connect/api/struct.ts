@@ -19,15 +19,31 @@ import {
   STRUCT_BRAND, type StructLike, describeSchema, fieldOf, schemaEquals, validateStructFields, validateValue, valueEquals,
 } from './values.ts'
 
+const PREFILLED: unique symbol = Symbol('prefilled')
+
 export class Struct implements StructLike {
   readonly [STRUCT_BRAND] = true as const
   readonly schema: Schema
   readonly #values: unknown[]
 
-  constructor(schema: Schema) {
+  /** `prefilled` is for `fromValidatedValues` only (its key is not exported). */
+  constructor(schema: Schema, prefilled?: { readonly [PREFILLED]: unknown[] }) {
     if (schema.type !== 'STRUCT') throw new ConnectError('CONNECT_DATA', `A Struct needs a STRUCT schema, got ${describeSchema(schema)}`)
     this.schema = schema
-    this.#values = new Array<unknown>(schema.fields?.length ?? 0).fill(null)
+    this.#values = prefilled?.[PREFILLED] ?? new Array<unknown>(schema.fields?.length ?? 0).fill(null)
+  }
+
+  /**
+   * A struct holding `values` (one per field, in field order; taken over, not copied) that the
+   * caller already checked against the fields' schemas, as `put` would (converters that check
+   * while they parse use it to avoid checking twice).
+   */
+  static fromValidatedValues(schema: Schema, values: unknown[]): Struct {
+    if (values.length !== (schema.fields?.length ?? 0)) {
+      throw new ConnectError('CONNECT_DATA', `A Struct of ${describeSchema(schema)} needs ${schema.fields?.length ?? 0} values, got ${values.length}`)
+    }
+    for (let i = 0; i < values.length; i++) if (values[i] === undefined) values[i] = null
+    return new Struct(schema, { [PREFILLED]: values })
   }
 
   /** The value of `field` (a name or a Field), or the field's default when it is null. */
@@ -81,6 +97,8 @@ export class Struct implements StructLike {
   }
 
   #field(field: string | Field): Field {
+    // A field of this very schema (the common case for converters and connectors) needs no lookup.
+    if (typeof field !== 'string' && this.schema.fields?.[field.index] === field) return field
     const name = typeof field === 'string' ? field : field.name
     const found = fieldOf(this.schema, name)
     if (found === undefined) {

@@ -9,7 +9,8 @@
  * as no schema and null; with `schemas.enable` a message that is not exactly an object with
  * `schema` and `payload` fails with Kafka's message, which tells the user to set
  * `schemas.enable=false`. Bytes that are not JSON fail with CONNECT_CONVERSION naming the topic.
- * The mapping of schemas and values is in json-data.ts.
+ * The mapping of schemas and values, and the schema caches that make a record's conversion one
+ * pass over its value or payload, are in json-data.ts.
  *
  * Also usable as a `HeaderConverter` (header values with their schemas, as Kafka's).
  */
@@ -62,13 +63,16 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   fromConnectData(_topic: string, _headers: RecordHeader[], schema: Schema | null, value: unknown): Buffer | null {
     if (schema === null && (value === null || value === undefined)) return null
-    const payload = this.#data.valueToJson(schema, value)
-    const text = this.#schemasEnabled ? `{"schema":${this.#data.schemaToJson(schema)},"payload":${payload}}` : payload
-    return Buffer.from(text, 'utf8')
+    if (this.#schemasEnabled) return this.#data.envelope(schema, value)
+    return Buffer.from(this.#data.valueToJson(schema, value), 'utf8')
   }
 
   toConnectData(topic: string, _headers: readonly RecordHeader[], bytes: Buffer | null): SchemaAndValue {
     if (bytes === null) return { schema: null, value: null }
+    if (this.#schemasEnabled) {
+      const fast = this.#data.readEnvelope(bytes)
+      if (fast !== undefined) return fast
+    }
     let node: JsonNode
     try {
       node = parseJson(bytes.toString('utf8'))

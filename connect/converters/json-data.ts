@@ -13,16 +13,27 @@
  * a Decimal reads from either form.
  *
  * Errors: a value that does not fit its schema is CONNECT_DATA (naming the path); schema JSON
- * that cannot be read is CONNECT_CONVERSION. Parsed schemas are cached by their JSON text in an
- * LRU bounded by `schemas.cache.size`.
+ * that cannot be read is CONNECT_CONVERSION.
+ *
+ * Caches (as Kafka's JsonConverter, both bounded by `schemas.cache.size`, none when it is 0):
+ * Connect schema → its JSON text, its compiled payload writer and envelope prefix (an LRU keyed
+ * by schema identity), and schema JSON text → Connect schema with its compiled payload reader (an
+ * LRU keyed by the compact text, and by the text as read when it was spelled otherwise), so a
+ * record's schema is converted once, not per record. The compiled writers and readers
+ * (json-compiled.ts) handle the common cases in one pass and decline the rest, which take the
+ * general path below: both give the same text and values, and errors always come from the
+ * general path.
  */
 import { ConnectError } from '../errors.ts'
 import { Date as ConnectDate, Decimal, Time, Timestamp, decimalToUnscaled, unscaledToDecimal } from '../api/logical-types.ts'
-import { LOGICAL, type Schema, type SchemaType } from '../api/schema.ts'
+import { LOGICAL, type Schema, type SchemaAndValue, type SchemaType } from '../api/schema.ts'
 import { SchemaBuilder } from '../api/schema-builder.ts'
 import { Struct } from '../api/struct.ts'
 import { describeSchema, describeValue, isStruct, validateValue } from '../api/values.ts'
-import { JsonNumber, type JsonNode, javaDouble, javaFloat } from './json-node.ts'
+import { JsonCursor, type JsonReader, type JsonWriter, compileReader, compileWriter } from './json-compiled.ts'
+import { JsonNumber, type JsonNode, javaDouble, javaFloat, numberTextToDecimal, parseJson } from './json-node.ts'
+
+export { numberTextToDecimal } from './json-node.ts'
 
 export type DecimalFormat = 'BASE64' | 'NUMERIC'
 
@@ -37,7 +48,6 @@ const TYPE_NAMES: Record<SchemaType, string> = {
   STRING: 'string', BYTES: 'bytes', ARRAY: 'array', MAP: 'map', STRUCT: 'struct',
 }
 const TYPES_BY_NAME = new Map(Object.entries(TYPE_NAMES).map(([type, name]) => [name, type as SchemaType]))
-const NUMBER_TEXT = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/
 
 function dataError(path: string, message: string): ConnectError {
   return new ConnectError('CONNECT_DATA', `Invalid value at ${path}: ${message}`)
@@ -47,29 +57,43 @@ function conversionError(message: string): ConnectError {
   return new ConnectError('CONNECT_CONVERSION', message)
 }
 
-/** A JSON number's text as a decimal string at `scale`. */
-export function numberTextToDecimal(text: string, scale: number): string {
-  const match = NUMBER_TEXT.exec(text)
-  if (match === null) throw new ConnectError('CONNECT_DATA', `${text} is not a decimal number`)
-  const [, sign, whole, fraction = '', exponent = '0'] = match
-  const shift = Number(exponent) - fraction.length + scale
-  let unscaled = BigInt(`${whole}${fraction}`)
-  if (shift >= 0) unscaled *= 10n ** BigInt(shift)
-  else {
-    const divisor = 10n ** BigInt(-shift)
-    if (unscaled % divisor !== 0n) throw new ConnectError('CONNECT_DATA', `Decimal ${text} has more fraction digits than its schema's scale ${scale}`)
-    unscaled /= divisor
-  }
-  return unscaledToDecimal(sign === '-' ? -unscaled : unscaled, scale)
+/** A cached Connect schema → JSON conversion: its text, and its compiled payload writer and envelope prefix once needed. */
+interface WriteEntry {
+  readonly text: string
+  write?: JsonWriter
+  /** `{"schema":<text>,"payload":` in UTF-8. */
+  envelopePrefix?: Buffer
 }
+
+/** The last envelope read through the fast path: its bytes up to the payload, and how to read the payload. */
+interface ReadMemo {
+  readonly prefix: Buffer
+  readonly schema: Schema
+  readonly read: JsonReader
+}
+
+const ENVELOPE_START = '{"schema":'
+const ENVELOPE_PAYLOAD = ',"payload":'
 
 export class JsonData {
   readonly #options: JsonDataOptions
-  readonly #schemaText = new WeakMap<Schema, string>()
+  /** Connect schema (by identity) → its JSON; an LRU of at most `schemasCacheSize` entries. */
+  readonly #fromConnect = new Map<Schema, WriteEntry>()
+  #lastWritten: Schema | null = null
+  #lastWrittenEntry: WriteEntry | null = null
+  /** Schema JSON text (compact, and as read when written otherwise) → Connect schema; an LRU of at most `schemasCacheSize` entries. */
   readonly #schemasByText = new Map<string, Schema>()
+  readonly #readers = new WeakMap<Schema, JsonReader>()
+  #lastRead: ReadMemo | null = null
+  readonly #cursor = new JsonCursor()
 
   constructor(options: JsonDataOptions) {
     this.#options = options
+  }
+
+  /** How many schemas each cache holds (both bounded by `schemas.cache.size`). */
+  get cachedSchemas(): { readonly fromConnect: number; readonly toConnect: number } {
+    return { fromConnect: this.#fromConnect.size, toConnect: this.#schemasByText.size }
   }
 
   // ---- Connect → JSON ------------------------------------------------------------------------
@@ -77,12 +101,39 @@ export class JsonData {
   /** The schema JSON of `schema` (`null` for no schema). */
   schemaToJson(schema: Schema | null): string {
     if (schema === null) return 'null'
-    let text = this.#schemaText.get(schema)
-    if (text === undefined) {
-      text = this.#schemaJson(schema, undefined)
-      this.#schemaText.set(schema, text)
+    return this.#writeEntry(schema)?.text ?? this.#schemaJson(schema, undefined)
+  }
+
+  /** The cache entry of `schema` (made and made most recent); null when the cache is off (size 0). */
+  #writeEntry(schema: Schema): WriteEntry | null {
+    if (schema === this.#lastWritten) return this.#lastWrittenEntry
+    const size = this.#options.schemasCacheSize
+    if (size <= 0) return null
+    let entry = this.#fromConnect.get(schema)
+    if (entry !== undefined) this.#fromConnect.delete(schema)
+    else {
+      entry = { text: this.#schemaJson(schema, undefined) }
+      if (this.#fromConnect.size >= size) this.#fromConnect.delete(this.#fromConnect.keys().next().value!)
     }
-    return text
+    this.#fromConnect.set(schema, entry)
+    this.#lastWritten = schema
+    this.#lastWrittenEntry = entry
+    return entry
+  }
+
+  /** `{"schema": …, "payload": …}` of a value, in UTF-8. */
+  envelope(schema: Schema | null, value: unknown): Buffer {
+    const payload = this.valueToJson(schema, value)
+    const entry = schema === null ? null : this.#writeEntry(schema)
+    if (entry === null) return Buffer.from(`${ENVELOPE_START}${this.schemaToJson(schema)}${ENVELOPE_PAYLOAD}${payload}}`, 'utf8')
+    // The schema's bytes are copied, not encoded again for every record.
+    const prefix = entry.envelopePrefix ??= Buffer.from(`${ENVELOPE_START}${entry.text}${ENVELOPE_PAYLOAD}`, 'utf8')
+    const size = prefix.length + Buffer.byteLength(payload, 'utf8') + 1
+    const out = Buffer.allocUnsafe(size)
+    prefix.copy(out, 0)
+    out.write(payload, prefix.length, 'utf8')
+    out[size - 1] = 0x7d
+    return out
   }
 
   #schemaJson(schema: Schema, fieldName: string | undefined): string {
@@ -105,6 +156,17 @@ export class JsonData {
   /** The payload JSON of `value` (checked against `schema`; any JSON-like value without one). */
   valueToJson(schema: Schema | null, value: unknown, path = 'value'): string {
     if (schema === null) return this.#schemaless(value, path)
+    const entry = this.#writeEntry(schema)
+    if (entry !== null) {
+      let text: string | undefined
+      try {
+        text = (entry.write ??= compileWriter(schema, this.#options))(value)
+      } catch {
+        text = undefined
+      }
+      // The compiled writer declines what it does not handle: the general path writes it or throws.
+      if (text !== undefined) return text
+    }
     if ((value === null || value === undefined) && schema.defaultValue !== undefined && this.#options.replaceNullWithDefault) value = schema.defaultValue
     validateValue(schema, value, path)
     return this.#value(schema, value, path)
@@ -179,17 +241,81 @@ export class JsonData {
   /** The Connect schema of schema JSON (`null` → no schema). */
   schemaFromJson(node: JsonNode): Schema | null {
     if (node === null) return null
-    const key = nodeText(node)
+    // The fast path's memo must stay the most recently used entry: forget it.
+    this.#lastRead = null
+    return this.#schemaFor(nodeText(node), node)
+  }
+
+  /** The cached schema of compact schema JSON `key` (read from `node` on a miss). */
+  #schemaFor(key: string, node: JsonNode): Schema {
+    const cached = this.#cacheGet(key)
+    if (cached !== undefined) return cached
+    const schema = this.#readSchema(node, 'schema')
+    this.#cacheSet(key, schema)
+    return schema
+  }
+
+  #cacheGet(key: string): Schema | undefined {
     const cached = this.#schemasByText.get(key)
     if (cached !== undefined) {
       this.#schemasByText.delete(key)
       this.#schemasByText.set(key, cached)
-      return cached
     }
-    const schema = this.#readSchema(node, 'schema')
+    return cached
+  }
+
+  #cacheSet(key: string, schema: Schema): void {
+    if (this.#options.schemasCacheSize <= 0) return
     this.#schemasByText.set(key, schema)
     if (this.#schemasByText.size > this.#options.schemasCacheSize) this.#schemasByText.delete(this.#schemasByText.keys().next().value!)
-    return schema
+  }
+
+  /**
+   * The fast path of an envelope: `bytes` as `{"schema":{…},"payload":…}` (compact up to the
+   * payload, as Kafka's JsonConverter writes it) with its schema cached, read in one pass with the
+   * schema's compiled reader. Returns undefined for anything else (other spellings, a schema-less
+   * envelope, a cache of size 0, text that is not valid or does not fit): the caller then reads
+   * the bytes the general way, which gives the same result or the precise error.
+   */
+  readEnvelope(bytes: Buffer): SchemaAndValue | undefined {
+    if (this.#options.schemasCacheSize <= 0) return undefined
+    try {
+      let memo = this.#lastRead
+      let text: string
+      let start: number
+      if (memo !== null && bytes.length > memo.prefix.length && bytes.compare(memo.prefix, 0, memo.prefix.length, 0, memo.prefix.length) === 0) {
+        // Same schema bytes as the last envelope: only the payload is decoded.
+        text = bytes.toString('utf8', memo.prefix.length)
+        start = 0
+      } else {
+        text = bytes.toString('utf8')
+        if (!text.startsWith(ENVELOPE_START) || text.charCodeAt(ENVELOPE_START.length) !== 0x7b) return undefined
+        const end = objectEnd(text, ENVELOPE_START.length)
+        if (end < 0 || !text.startsWith(ENVELOPE_PAYLOAD, end)) return undefined
+        const raw = text.slice(ENVELOPE_START.length, end)
+        let schema = this.#cacheGet(raw)
+        if (schema === undefined) {
+          const node = parseJson(raw)
+          const key = nodeText(node)
+          schema = this.#schemaFor(key, node)
+          if (key !== raw) this.#cacheSet(raw, schema)
+        }
+        let read = this.#readers.get(schema)
+        if (read === undefined) this.#readers.set(schema, read = compileReader(schema, this.#options))
+        start = end + ENVELOPE_PAYLOAD.length
+        memo = { prefix: Buffer.from(text.slice(0, start), 'utf8'), schema, read }
+        this.#lastRead = memo
+      }
+      const cursor = this.#cursor
+      cursor.reset(text, start)
+      const value = memo.read(cursor)
+      cursor.expect(0x7d)
+      cursor.ws()
+      if (cursor.i !== text.length) return undefined
+      return { schema: memo.schema, value }
+    } catch {
+      return undefined
+    }
   }
 
   #readSchema(node: JsonNode, path: string): Schema {
@@ -341,4 +467,27 @@ export function nodeText(node: JsonNode): string {
   if (Array.isArray(node)) return `[${node.map(nodeText).join(',')}]`
   if (node instanceof Map) return `{${[...node].map(([k, v]) => `${JSON.stringify(k)}:${nodeText(v)}`).join(',')}}`
   return JSON.stringify(node)
+}
+
+/**
+ * The index just past the object that opens at `start` (a `{`), matching braces and brackets
+ * outside strings; -1 when the text ends first. Only finds where a valid object ends: the text in
+ * between is parsed (or known from the cache) before it is trusted.
+ */
+function objectEnd(text: string, start: number): number {
+  let depth = 0
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i)
+        if (d === 0x5c) i++
+        else if (d === 0x22) break
+      }
+    } else if (c === 0x7b || c === 0x5b) depth++
+    else if (c === 0x7d || c === 0x5d) {
+      if (--depth === 0) return i + 1
+    }
+  }
+  return -1
 }

@@ -6,7 +6,12 @@
  * - `javaDouble` / `javaFloat` print floating point numbers as Java's `Double.toString` /
  *   `Float.toString` do (`1.0`, `1.0E7`, `0.1` for the float nearest 0.1), which is what Jackson
  *   writes for FLOAT64 and FLOAT32 values.
+ * - `numberTextToDecimal` reads a JSON number's text exactly as a decimal at a scale.
  */
+import { unscaledToDecimal } from '../api/logical-types.ts'
+import { ConnectError } from '../errors.ts'
+
+const NUMBER_TEXT = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/
 
 /** A JSON number, as written. */
 export class JsonNumber {
@@ -156,4 +161,20 @@ export function javaFloat(v: number): string {
     if (Math.fround(shortest) === f) return javaDouble(shortest)
   }
   return javaDouble(f)
+}
+
+/** A JSON number's text as a decimal string at `scale`. */
+export function numberTextToDecimal(text: string, scale: number): string {
+  const match = NUMBER_TEXT.exec(text)
+  if (match === null) throw new ConnectError('CONNECT_DATA', `${text} is not a decimal number`)
+  const [, sign, whole, fraction = '', exponent = '0'] = match
+  const shift = Number(exponent) - fraction.length + scale
+  let unscaled = BigInt(`${whole}${fraction}`)
+  if (shift >= 0) unscaled *= 10n ** BigInt(shift)
+  else {
+    const divisor = 10n ** BigInt(-shift)
+    if (unscaled % divisor !== 0n) throw new ConnectError('CONNECT_DATA', `Decimal ${text} has more fraction digits than its schema's scale ${scale}`)
+    unscaled /= divisor
+  }
+  return unscaledToDecimal(sign === '-' ? -unscaled : unscaled, scale)
 }

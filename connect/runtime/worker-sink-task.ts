@@ -24,16 +24,20 @@
 import { backoffDelay, type Consumer, type ConsumerMessage, type Creek, type EachBatchPayload, type Logger, isRetriable, sleep } from '../../core/index.ts'
 import type { SinkTask, SinkTaskContext, TopicPartitionOffset } from '../api/connector.ts'
 import type { ConnectHeader, SinkRecord } from '../api/records.ts'
+import type { SchemaAndValue } from '../api/schema.ts'
 import { ConnectError } from '../errors.ts'
 import type { ConnectorConfig } from './connector-config.ts'
-import { type RawRecord, SKIPPED, type ToleranceOperator } from './error-handler.ts'
+import { type RawRecord, SKIPPED, type Skipped, type ToleranceOperator } from './error-handler.ts'
 import type { TransformChain } from './plugins.ts'
 import type { TaskConverters } from './worker-source-task.ts'
-import { type TaskMetrics, WorkerTask } from './worker-task.ts'
+import { type TaskMetrics, WorkerTask, runStage } from './worker-task.ts'
 
 type TP = { readonly topic: string; readonly partition: number }
 
 const tpKey = (tp: TP): string => `${tp.topic}\u0000${tp.partition}`
+
+/** The headers of records consumed without any (shared: records are never mutated). */
+const NO_HEADERS: readonly ConnectHeader[] = Object.freeze([])
 
 export interface WorkerSinkTaskOptions {
   readonly id: number
@@ -155,7 +159,8 @@ export class WorkerSinkTask extends WorkerTask {
     if (this.stopping || this.signal.aborted || this.paused || payload.isStale()) return
     const records: SinkRecord[] = []
     for (const message of batch.messages) {
-      const record = await this.#toSinkRecord(message)
+      const converting = this.#toSinkRecord(message)
+      const record = converting instanceof Promise ? await converting : converting
       if (record !== null) records.push(record)
     }
     await this.#putWithRetries(records)
@@ -165,31 +170,54 @@ export class WorkerSinkTask extends WorkerTask {
     payload.resolveOffset(batch.lastOffset())
   }
 
-  /** The transformed sink record of a consumed record; null when dropped or skipped. */
-  async #toSinkRecord(message: ConsumerMessage<Buffer | null, Buffer | null>): Promise<SinkRecord | null> {
-    const { converters, transforms } = this.#options
-    const consumed: RawRecord = message
-    const ctx = { consumed }
-    const { topic } = message
-    const key = await this.#errors.execute('KEY_CONVERTER', converters.names.key, () => converters.key.toConnectData(topic, message.headerList, message.key), ctx)
+  /**
+   * The transformed sink record of a consumed record; null when dropped or skipped. Synchronous
+   * while every stage is (runStage): a promise only once a stage fails or is asynchronous, the
+   * later stages then continuing after it.
+   */
+  #toSinkRecord(message: ConsumerMessage<Buffer | null, Buffer | null>): SinkRecord | null | Promise<SinkRecord | null> {
+    const { converters } = this.#options
+    const ctx: { readonly consumed: RawRecord } = { consumed: message }
+    const key = runStage(this.#errors, 'KEY_CONVERTER', converters.names.key, () => converters.key.toConnectData(message.topic, message.headerList, message.key), ctx)
+    return key instanceof Promise ? key.then((k) => this.#afterKey(message, ctx, k)) : this.#afterKey(message, ctx, key)
+  }
+
+  #afterKey(message: ConsumerMessage<Buffer | null, Buffer | null>, ctx: { readonly consumed: RawRecord }, key: SchemaAndValue | Skipped): SinkRecord | null | Promise<SinkRecord | null> {
     if (key === SKIPPED) return null
-    const value = await this.#errors.execute('VALUE_CONVERTER', converters.names.value, () => converters.value.toConnectData(topic, message.headerList, message.value), ctx)
+    const { converters } = this.#options
+    const value = runStage(this.#errors, 'VALUE_CONVERTER', converters.names.value, () => converters.value.toConnectData(message.topic, message.headerList, message.value), ctx)
+    return value instanceof Promise ? value.then((v) => this.#afterValue(message, ctx, key, v)) : this.#afterValue(message, ctx, key, value)
+  }
+
+  #afterValue(message: ConsumerMessage<Buffer | null, Buffer | null>, ctx: { readonly consumed: RawRecord }, key: SchemaAndValue, value: SchemaAndValue | Skipped): SinkRecord | null | Promise<SinkRecord | null> {
     if (value === SKIPPED) return null
-    const headers = await this.#errors.execute('HEADER_CONVERTER', converters.names.header, () => message.headerList.map((h): ConnectHeader => {
+    const { headerList, topic } = message
+    if (headerList.length === 0) return this.#transform(message, ctx, key, value, NO_HEADERS)
+    const { converters } = this.#options
+    const headers = runStage(this.#errors, 'HEADER_CONVERTER', converters.names.header, () => headerList.map((h): ConnectHeader => {
       const converted = converters.header.toConnectHeader(topic, h.key, h.value)
       return { key: h.key, schema: converted.schema, value: converted.value }
     }), ctx)
+    return headers instanceof Promise ? headers.then((h) => this.#transform(message, ctx, key, value, h)) : this.#transform(message, ctx, key, value, headers)
+  }
+
+  #transform(message: ConsumerMessage<Buffer | null, Buffer | null>, ctx: { readonly consumed: RawRecord }, key: SchemaAndValue, value: SchemaAndValue, headers: readonly ConnectHeader[] | Skipped): SinkRecord | null | Promise<SinkRecord | null> {
     if (headers === SKIPPED) return null
+    const { topic } = message
     const record: SinkRecord = {
       topic, kafkaPartition: message.partition, kafkaOffset: message.offset,
       keySchema: key.schema, key: key.value, valueSchema: value.schema, value: value.value,
       timestamp: message.timestamp, timestampType: message.timestampType, headers,
       originalTopic: topic, originalKafkaPartition: message.partition, originalKafkaOffset: message.offset,
     }
-    this.#raw.set(record, consumed)
-    const transformed = await this.#errors.execute('TRANSFORMATION', 'TransformChain', () => transforms.apply(record), ctx)
+    const transformed = runStage(this.#errors, 'TRANSFORMATION', 'TransformChain', () => this.#options.transforms.apply(record), ctx)
+    return transformed instanceof Promise ? transformed.then((t) => this.#delivered(ctx, t)) : this.#delivered(ctx, transformed)
+  }
+
+  #delivered(ctx: { readonly consumed: RawRecord }, transformed: SinkRecord | null | Skipped): SinkRecord | null {
     if (transformed === SKIPPED || transformed === null) return null
-    this.#raw.set(transformed, consumed)
+    // Only records that reach the task can be reported through its errant record reporter.
+    this.#raw.set(transformed, ctx.consumed)
     return transformed
   }
 

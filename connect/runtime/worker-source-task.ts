@@ -23,7 +23,7 @@ import { SKIPPED, type ToleranceOperator } from './error-handler.ts'
 import { canonicalJson } from './file-offset-store.ts'
 import type { SourceOffsetStore } from './offset-store.ts'
 import type { TransformChain } from './plugins.ts'
-import { type TaskMetrics, WorkerTask } from './worker-task.ts'
+import { type TaskMetrics, WorkerTask, runStage } from './worker-task.ts'
 
 export interface TaskConverters {
   readonly key: Converter
@@ -116,31 +116,44 @@ export class WorkerSourceTask extends WorkerTask {
   /** Converts and produces one poll's records, then records their offsets (after the acknowledgement). */
   async #send(records: readonly SourceRecord[]): Promise<void> {
     const { converters, transforms } = this.#options
+    const errors = this.#errors
     const groups: { topic: string; messages: ProducerMessage[] }[] = []
-    const sent: SourceRecord[] = []
+    // Only a task that wants commitRecord needs to know which records were sent.
+    const sent: SourceRecord[] | null = this.#task.commitRecord ? [] : null
+    let sentCount = 0
+    let last: { topic: string; messages: ProducerMessage[] } | undefined
     for (const record of records) {
+      // Every stage runs directly while it succeeds synchronously (runStage): no promise per record.
       const ctx = { sourceRecord: record }
-      const transformed = await this.#errors.execute('TRANSFORMATION', 'TransformChain', () => transforms.apply(record), ctx)
+      const transforming = runStage(errors, 'TRANSFORMATION', 'TransformChain', () => transforms.apply(record), ctx)
+      const transformed = transforming instanceof Promise ? await transforming : transforming
       if (transformed === SKIPPED || transformed === null) continue
+      const out: SourceRecord = transformed
+      const { topic } = out
       const headers: RecordHeader[] = []
-      const headersDone = await this.#errors.execute('HEADER_CONVERTER', converters.names.header, () => {
-        for (const h of transformed.headers) headers.push({ key: h.key, value: converters.header.fromConnectHeader(transformed.topic, h.key, h.schema, h.value) })
-        return true
-      }, ctx)
-      if (headersDone === SKIPPED) continue
-      const key = await this.#errors.execute('KEY_CONVERTER', converters.names.key, () => converters.key.fromConnectData(transformed.topic, headers, transformed.keySchema, transformed.key), ctx)
-      if (key === SKIPPED) continue
-      const value = await this.#errors.execute('VALUE_CONVERTER', converters.names.value, () => converters.value.fromConnectData(transformed.topic, headers, transformed.valueSchema, transformed.value), ctx)
-      if (value === SKIPPED) continue
-      const message: ProducerMessage = {
-        key, value, headers,
-        ...(transformed.timestamp === null ? {} : { timestamp: transformed.timestamp }),
-        ...(transformed.kafkaPartition === null ? {} : { partition: transformed.kafkaPartition }),
+      if (out.headers.length > 0) {
+        const converting = runStage(errors, 'HEADER_CONVERTER', converters.names.header, () => {
+          for (const h of out.headers) headers.push({ key: h.key, value: converters.header.fromConnectHeader(topic, h.key, h.schema, h.value) })
+          return true
+        }, ctx)
+        const headersDone = converting instanceof Promise ? await converting : converting
+        if (headersDone === SKIPPED) continue
       }
-      const last = groups.at(-1)
-      if (last?.topic === transformed.topic) last.messages.push(message)
-      else groups.push({ topic: transformed.topic, messages: [message] })
-      sent.push(record)
+      const keying = runStage(errors, 'KEY_CONVERTER', converters.names.key, () => converters.key.fromConnectData(topic, headers, out.keySchema, out.key), ctx)
+      const key = keying instanceof Promise ? await keying : keying
+      if (key === SKIPPED) continue
+      const valuing = runStage(errors, 'VALUE_CONVERTER', converters.names.value, () => converters.value.fromConnectData(topic, headers, out.valueSchema, out.value), ctx)
+      const value = valuing instanceof Promise ? await valuing : valuing
+      if (value === SKIPPED) continue
+      const message: ProducerMessage = out.timestamp === null && out.kafkaPartition === null ? { key, value, headers } : {
+        key, value, headers,
+        ...(out.timestamp === null ? {} : { timestamp: out.timestamp }),
+        ...(out.kafkaPartition === null ? {} : { partition: out.kafkaPartition }),
+      }
+      if (last?.topic === topic) last.messages.push(message)
+      else groups.push(last = { topic, messages: [message] })
+      sent?.push(record)
+      sentCount++
     }
     let metadata: { topic: string; partition: number; offset: number }[] = []
     if (groups.length > 0) {
@@ -151,15 +164,35 @@ export class WorkerSourceTask extends WorkerTask {
       }
     }
     if (this.killed) return
-    this.#produced += sent.length
-    for (const record of records) {
-      // An empty source partition (e.g. stdin) has no position to resume from.
-      if (Object.keys(record.sourcePartition).length > 0) this.#acked.set(canonicalJson(record.sourcePartition), [record.sourcePartition, record.sourceOffset])
-    }
-    if (this.#task.commitRecord) {
+    this.#produced += sentCount
+    this.#recordAcked(records)
+    if (sent !== null) {
       const bySent = new Map(sent.map((record, i) => [record, metadata[i] ?? null]))
-      for (const record of records) await this.#task.commitRecord(record, bySent.get(record) ?? null)
+      for (const record of records) await this.#task.commitRecord!(record, bySent.get(record) ?? null)
     }
+  }
+
+  /**
+   * Records the offsets of acknowledged records: per source partition, the last record's. Runs of
+   * records sharing one partition object (the usual case) are keyed once, not per record.
+   */
+  #recordAcked(records: readonly SourceRecord[]): void {
+    let partition: SourceMap | null = null
+    let key: string | null = null
+    let offset: SourceMap | null = null
+    const flush = (): void => {
+      // An empty source partition (e.g. stdin) has no position to resume from.
+      if (key !== null) this.#acked.set(key, [partition!, offset!])
+    }
+    for (const record of records) {
+      if (record.sourcePartition !== partition) {
+        flush()
+        partition = record.sourcePartition
+        key = Object.keys(partition).length > 0 ? canonicalJson(partition) : null
+      }
+      offset = record.sourceOffset
+    }
+    flush()
   }
 
   /** Writes acknowledged offsets to the offset file, then tells the task (`commit`). */

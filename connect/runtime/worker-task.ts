@@ -12,6 +12,7 @@
  * - `kill()` drops everything without committing or flushing, as a crashed process would (tests).
  */
 import type { Logger } from '../../core/index.ts'
+import type { ErrorContext, Skipped, Stage, ToleranceOperator } from './error-handler.ts'
 import { StateMachine, TASK_TRANSITIONS, type TaskState } from './states.ts'
 
 export interface TaskStatus {
@@ -178,4 +179,44 @@ export abstract class WorkerTask {
   protected onPause(): void {}
   protected onResume(): void {}
   protected abstract onKill(): void
+}
+
+/** True for promises and other thenables (what `await` would wait for). */
+export function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+}
+
+/**
+ * Runs one record stage (a conversion, the transform chain) under `errors`, without the
+ * tolerance operator's asynchronous cost while the stage succeeds synchronously (the common
+ * case, once per stage per record): the operation runs at once and its value is returned as it
+ * is. Only when it throws or returns a promise does `errors.execute` take over, with that outcome
+ * as its first attempt (so retries, tolerance and reporting are exactly those of `execute`); the
+ * result is then a promise to await.
+ */
+export function runStage<T>(
+  errors: ToleranceOperator,
+  stage: Stage,
+  className: string,
+  operation: () => T | Promise<T>,
+  record: Pick<ErrorContext, 'consumed' | 'sourceRecord'>,
+): T | Promise<T | Skipped> {
+  let first: T | Promise<T>
+  try {
+    first = operation()
+  } catch (error) {
+    let attempted = false
+    return errors.execute(stage, className, () => {
+      if (attempted) return operation()
+      attempted = true
+      throw error
+    }, record)
+  }
+  if (!isThenable(first)) return first
+  let attempted = false
+  return errors.execute(stage, className, () => {
+    if (attempted) return operation()
+    attempted = true
+    return first
+  }, record)
 }

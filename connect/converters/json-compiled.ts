@@ -1,0 +1,616 @@
+/**
+ * Per-schema compiled JSON writers and readers: the fast path of json-data.ts for the common
+ * case, built once per schema (and cached with it) so that converting a record is one pass over
+ * its value or its payload text with no intermediate node tree.
+ *
+ * Contract: a compiled writer returns exactly the text `JsonData`'s general path writes for the
+ * value, or `undefined` when the value is anything it does not handle (a value that does not fit
+ * the schema, a null that a default replaces, a decimal too large for a double): the caller then
+ * takes the general path, which writes the same text or throws its precise error. A compiled
+ * reader likewise returns exactly what the general path reads from the same text, or throws
+ * `FALLBACK` (never a real error: bad JSON, a payload that does not fit the schema and unusual
+ * shapes such as unknown struct keys all fall back, and the general path reports them). Helpers
+ * may throw real errors inside; callers treat any throw as a fallback.
+ */
+import { Date as ConnectDate, Decimal, Time, Timestamp, decimalToUnscaled, unscaledToDecimal } from '../api/logical-types.ts'
+import { LOGICAL, type Field, type Schema } from '../api/schema.ts'
+import { Struct } from '../api/struct.ts'
+import { fieldOf, isStruct, schemaEquals } from '../api/values.ts'
+import { javaDouble, javaFloat, numberTextToDecimal } from './json-node.ts'
+
+/** The text of a value, or undefined: take the general path. */
+export type JsonWriter = (value: unknown) => string | undefined
+
+export interface CompileOptions {
+  readonly decimalFormat: 'BASE64' | 'NUMERIC'
+  readonly replaceNullWithDefault: boolean
+}
+
+const DAY_MS = 86_400_000
+const DECIMAL_TEXT = /^[+-]?\d+(?:\.\d+)?$/
+const INT_RANGES = { INT8: [-128, 127], INT16: [-32_768, 32_767], INT32: [-2_147_483_648, 2_147_483_647] } as const
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
+/** Unscaled decimals below this magnitude take the number path (their two's complement fits 6 bytes exactly). */
+const SMALL_UNSCALED = 2 ** 47
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+const BASE64_VALUES = new Int8Array(128).fill(-1)
+for (let i = 0; i < BASE64.length; i++) BASE64_VALUES[BASE64.charCodeAt(i)] = i
+
+// ---- writers -----------------------------------------------------------------------------------
+
+/** The writer of `schema`'s values (nulls included, as a struct field, array item or top-level value). */
+export function compileWriter(schema: Schema, options: CompileOptions): JsonWriter {
+  const write = nonNullWriter(schema, options)
+  // A null that a default would replace (or that is invalid) takes the general path.
+  const nullText = schema.optional && schema.defaultValue === undefined ? 'null' : undefined
+  return (value) => (value === null || value === undefined ? nullText : write(value))
+}
+
+function nonNullWriter(schema: Schema, options: CompileOptions): JsonWriter {
+  switch (schema.name) {
+    case LOGICAL.DECIMAL: return decimalWriter(schema, options)
+    case LOGICAL.DATE:
+      return (v) => {
+        const ms = v instanceof Date ? v.getTime() : NaN
+        return Number.isNaN(ms) || ms % DAY_MS !== 0 ? undefined : String(ms / DAY_MS)
+      }
+    case LOGICAL.TIME:
+      return (v) => {
+        const ms = v instanceof Date ? v.getTime() : NaN
+        return !(ms >= 0 && ms < DAY_MS) ? undefined : String(ms)
+      }
+    case LOGICAL.TIMESTAMP:
+      return (v) => {
+        const ms = v instanceof Date ? v.getTime() : NaN
+        return Number.isNaN(ms) ? undefined : String(ms)
+      }
+  }
+  switch (schema.type) {
+    case 'INT8': case 'INT16': case 'INT32': {
+      const [min, max] = INT_RANGES[schema.type]
+      return (v) => (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? String(v) : undefined)
+    }
+    case 'INT64':
+      return (v) => {
+        if (typeof v === 'number') return Number.isSafeInteger(v) ? String(v) : undefined
+        return typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX ? String(v) : undefined
+      }
+    case 'FLOAT32': return (v) => (typeof v === 'number' ? javaFloat(v) : undefined)
+    case 'FLOAT64': return (v) => (typeof v === 'number' ? javaDouble(v) : undefined)
+    case 'BOOLEAN': return (v) => (v === true ? 'true' : v === false ? 'false' : undefined)
+    case 'STRING': return (v) => (typeof v === 'string' ? JSON.stringify(v) : undefined)
+    case 'BYTES': return (v) => (v instanceof Uint8Array ? `"${base64Of(v)}"` : undefined)
+    case 'ARRAY': {
+      const item = compileWriter(schema.valueSchema!, options)
+      return (v) => {
+        if (!Array.isArray(v)) return undefined
+        let out = '['
+        for (let i = 0; i < v.length; i++) {
+          const text = item(v[i])
+          if (text === undefined) return undefined
+          out += i === 0 ? text : `,${text}`
+        }
+        return `${out}]`
+      }
+    }
+    case 'MAP': {
+      const keySchema = schema.keySchema!
+      const writeKey = compileWriter(keySchema, options)
+      const writeValue = compileWriter(schema.valueSchema!, options)
+      if (keySchema.type === 'STRING') {
+        return (v) => {
+          if (!(v instanceof Map)) return undefined
+          let out = '{'
+          let first = true
+          for (const [k, value] of v) {
+            const text = typeof k === 'string' ? writeValue(value) : undefined
+            if (text === undefined) return undefined
+            out += `${first ? '' : ','}${JSON.stringify(k)}:${text}`
+            first = false
+          }
+          return `${out}}`
+        }
+      }
+      return (v) => {
+        if (!(v instanceof Map)) return undefined
+        let out = '['
+        let first = true
+        for (const [k, value] of v) {
+          const key = writeKey(k)
+          const text = key === undefined ? undefined : writeValue(value)
+          if (text === undefined) return undefined
+          out += `${first ? '' : ','}[${key},${text}]`
+          first = false
+        }
+        return `${out}]`
+      }
+    }
+    case 'STRUCT': {
+      const fields = schema.fields ?? []
+      const prefixes = fields.map((f, i) => `${i === 0 ? '' : ','}${JSON.stringify(f.name)}:`)
+      const writers = fields.map((f) => compileWriter(f.schema, options))
+      return (v) => {
+        if (!isStruct(v) || (v.schema !== schema && !schemaEquals(v.schema, schema))) return undefined
+        // Our own fields (same schema object) are read by index; an equal schema's by name.
+        const own = v instanceof Struct && v.schema === schema
+        let out = '{'
+        for (let i = 0; i < fields.length; i++) {
+          const text = writers[i](own ? (v as Struct).getWithoutDefault(fields[i]) : v.getWithoutDefault(fields[i].name))
+          if (text === undefined) return undefined
+          out += prefixes[i] + text
+        }
+        return `${out}}`
+      }
+    }
+  }
+}
+
+function decimalWriter(schema: Schema, options: CompileOptions): JsonWriter {
+  const scale = Number(schema.parameters?.scale)
+  if (!Number.isInteger(scale)) return () => undefined
+  if (options.decimalFormat === 'NUMERIC') {
+    return (v) => {
+      if (typeof v !== 'string' || !DECIMAL_TEXT.test(v)) return undefined
+      return isNormalDecimal(v, scale) ? v : unscaledToDecimal(decimalToUnscaled(v, scale), scale)
+    }
+  }
+  return (v) => {
+    if (typeof v !== 'string') return undefined
+    const unscaled = smallUnscaled(v, scale)
+    if (unscaled !== undefined) return `"${twosComplementBase64(unscaled)}"`
+    return DECIMAL_TEXT.test(v) ? `"${Decimal.fromLogical(schema, v).toString('base64')}"` : undefined
+  }
+}
+
+/** True when `v` (decimal text) is already what `unscaledToDecimal` prints at `scale`. */
+function isNormalDecimal(v: string, scale: number): boolean {
+  if (scale <= 0) return false
+  const start = v.charCodeAt(0) === 0x2d ? 1 : 0
+  const point = v.indexOf('.')
+  if (point < 0 || v.length - point - 1 !== scale || v.charCodeAt(start) === 0x2b) return false
+  // No leading zero (except a lone "0" before the point), and "-0.00" prints without its sign.
+  if (v.charCodeAt(start) === 0x30 && point !== start + 1) return false
+  return start === 0 || /[1-9]/.test(v)
+}
+
+/**
+ * The unscaled integer of decimal text at `scale` when it is small enough to compute exactly
+ * with doubles (|n| < 2^47, fraction digits at most `scale`); otherwise undefined.
+ */
+function smallUnscaled(v: string, scale: number): number | undefined {
+  if (scale < 0) return undefined
+  let i = 0
+  const first = v.charCodeAt(0)
+  const negative = first === 0x2d
+  if (negative || first === 0x2b) i = 1
+  let n = 0
+  let digits = 0
+  const wholeStart = i
+  for (; i < v.length; i++) {
+    const c = v.charCodeAt(i) - 0x30
+    if (c < 0 || c > 9) break
+    n = n * 10 + c
+    digits++
+  }
+  if (i === wholeStart) return undefined
+  let fraction = 0
+  if (i < v.length) {
+    if (v.charCodeAt(i) !== 0x2e) return undefined
+    i++
+    for (; i < v.length; i++) {
+      const c = v.charCodeAt(i) - 0x30
+      if (c < 0 || c > 9) return undefined
+      n = n * 10 + c
+      fraction++
+      digits++
+    }
+    if (fraction === 0) return undefined
+  }
+  if (fraction > scale || digits + scale - fraction > 15) return undefined
+  for (let k = fraction; k < scale; k++) n *= 10
+  if (n >= SMALL_UNSCALED) return undefined
+  return negative && n !== 0 ? -n : n
+}
+
+/** Base64 of the minimal two's complement big-endian bytes of `n` (|n| < 2^47), as `bigintToBytes`. */
+function twosComplementBase64(n: number): string {
+  let length = 1
+  while (n < -(2 ** (8 * length - 1)) || n >= 2 ** (8 * length - 1)) length++
+  let unsigned = n < 0 ? 2 ** (8 * length) + n : n
+  const bytes: number[] = new Array<number>(length)
+  for (let k = length - 1; k >= 0; k--) {
+    bytes[k] = unsigned % 256
+    unsigned = Math.floor(unsigned / 256)
+  }
+  let out = ''
+  for (let k = 0; k < length; k += 3) {
+    const b0 = bytes[k]
+    const b1 = k + 1 < length ? bytes[k + 1] : 0
+    const b2 = k + 2 < length ? bytes[k + 2] : 0
+    out += BASE64[b0 >> 2] + BASE64[((b0 & 3) << 4) | (b1 >> 4)]
+    out += k + 1 < length ? BASE64[((b1 & 15) << 2) | (b2 >> 6)] : '='
+    out += k + 2 < length ? BASE64[b2 & 63] : '='
+  }
+  return out
+}
+
+function base64Of(bytes: Uint8Array): string {
+  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('base64')
+}
+
+// ---- readers -----------------------------------------------------------------------------------
+
+/** Thrown by compiled readers: the general path must read this text. */
+export const FALLBACK: unique symbol = Symbol('json-fallback')
+
+/** A cursor over JSON text, with the grammar of json-node.ts's `parseJson`. */
+export class JsonCursor {
+  text = ''
+  i = 0
+  /** The last number read: integer (no fraction or exponent), its digits count, and its value when an integer of at most 15 digits. */
+  numberIsInteger = false
+  numberDigits = 0
+  numberSmall = 0
+  numberStart = 0
+
+  reset(text: string, i: number): void {
+    this.text = text
+    this.i = i
+  }
+
+  ws(): void {
+    const text = this.text
+    let i = this.i
+    for (;;) {
+      const c = text.charCodeAt(i)
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++
+      else break
+    }
+    this.i = i
+  }
+
+  /** The code of the next non-blank character (NaN at the end). */
+  peek(): number {
+    this.ws()
+    return this.text.charCodeAt(this.i)
+  }
+
+  expect(code: number): void {
+    if (this.peek() !== code) throw FALLBACK
+    this.i++
+  }
+
+  literal(word: string): boolean {
+    if (!this.text.startsWith(word, this.i)) return false
+    this.i += word.length
+    return true
+  }
+
+  /** A string at the cursor (the opening quote is next), as `parseJson` reads it. */
+  string(): string {
+    const text = this.text
+    const start = this.i
+    let i = start + 1
+    let simple = true
+    for (;;) {
+      const c = text.charCodeAt(i)
+      if (c === 0x22) break
+      if (Number.isNaN(c)) throw FALLBACK
+      if (c === 0x5c) {
+        simple = false
+        i++
+      }
+      i++
+    }
+    this.i = i + 1
+    return simple ? text.slice(start + 1, i) : (JSON.parse(text.slice(start, i + 1)) as string)
+  }
+
+  /** Reads a number (`-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`), filling the number fields; false when none is next. */
+  number(): boolean {
+    const text = this.text
+    const start = this.i
+    let i = start
+    if (text.charCodeAt(i) === 0x2d) i++
+    let c = text.charCodeAt(i)
+    if (!(c >= 0x30 && c <= 0x39)) return false
+    let n = 0
+    let digits = 0
+    if (c === 0x30) {
+      i++
+      digits = 1
+    } else {
+      while (c >= 0x30 && c <= 0x39) {
+        n = n * 10 + (c - 0x30)
+        digits++
+        c = text.charCodeAt(++i)
+      }
+    }
+    let integer = true
+    if (text.charCodeAt(i) === 0x2e) {
+      c = text.charCodeAt(i + 1)
+      if (c >= 0x30 && c <= 0x39) {
+        integer = false
+        i += 1
+        while (c >= 0x30 && c <= 0x39) c = text.charCodeAt(++i)
+      }
+    }
+    c = text.charCodeAt(i)
+    if (c === 0x65 || c === 0x45) {
+      let j = i + 1
+      c = text.charCodeAt(j)
+      if (c === 0x2b || c === 0x2d) c = text.charCodeAt(++j)
+      if (c >= 0x30 && c <= 0x39) {
+        integer = false
+        while (c >= 0x30 && c <= 0x39) c = text.charCodeAt(++j)
+        i = j
+      }
+    }
+    // parseJson reads at most 400 characters of a number.
+    if (i - start > 400) throw FALLBACK
+    this.numberStart = start
+    this.i = i
+    this.numberIsInteger = integer
+    this.numberDigits = digits
+    this.numberSmall = text.charCodeAt(start) === 0x2d ? -n : n
+    return true
+  }
+
+  numberText(): string {
+    return this.text.slice(this.numberStart, this.i)
+  }
+
+  /** The last number as `JsonNumber.toInteger` reads an integer: a number when safe, else a bigint. */
+  integerValue(): number | bigint {
+    if (this.numberDigits <= 15) return this.numberSmall
+    const text = this.numberText()
+    const n = Number(text)
+    return Number.isSafeInteger(n) ? n : BigInt(text)
+  }
+
+  /** The last number as `JsonNumber.toNumber` reads it. */
+  numberValue(): number {
+    return this.numberIsInteger && this.numberDigits <= 15 ? this.numberSmall : Number(this.numberText())
+  }
+}
+
+/** Reads one value at the cursor (leading blanks included); throws FALLBACK. */
+export type JsonReader = (cursor: JsonCursor) => unknown
+
+/** The reader of `schema`'s values (nulls and missing struct fields: see `missingValue`). */
+export function compileReader(schema: Schema, options: CompileOptions): JsonReader {
+  const read = nonNullReader(schema, options)
+  const onNull = nullReader(schema, options)
+  return (cursor) => {
+    if (cursor.peek() === 0x6e && cursor.literal('null')) return onNull()
+    return read(cursor)
+  }
+}
+
+/** What a null or absent value reads as (as `JsonData.valueFromJson`), or FALLBACK when it is an error. */
+function nullReader(schema: Schema, options: CompileOptions): () => unknown {
+  if (schema.defaultValue !== undefined && options.replaceNullWithDefault) {
+    const value = schema.defaultValue
+    return () => value
+  }
+  if (schema.optional) return () => null
+  return () => {
+    throw FALLBACK
+  }
+}
+
+function integerReader(cursor: JsonCursor): number | bigint {
+  if (!cursor.number() || !cursor.numberIsInteger) throw FALLBACK
+  return cursor.integerValue()
+}
+
+/** An integer as `JsonNumber.toNumber` reads it (the logical types' days and milliseconds). */
+function integerNumber(cursor: JsonCursor): number {
+  if (!cursor.number() || !cursor.numberIsInteger) throw FALLBACK
+  return cursor.numberValue()
+}
+
+function nonNullReader(schema: Schema, options: CompileOptions): JsonReader {
+  switch (schema.name) {
+    case LOGICAL.DECIMAL: {
+      const scale = Number(schema.parameters?.scale)
+      if (!Number.isInteger(scale)) return () => { throw FALLBACK }
+      return (cursor) => {
+        if (cursor.peek() === 0x22) {
+          const text = cursor.string()
+          const unscaled = smallBase64Integer(text)
+          return unscaled !== undefined && scale >= 0 ? smallDecimalText(unscaled, scale) : Decimal.toLogical(schema, Buffer.from(text, 'base64'))
+        }
+        if (!cursor.number()) throw FALLBACK
+        return numberTextToDecimal(cursor.numberText(), scale)
+      }
+    }
+    case LOGICAL.DATE: return (cursor) => ConnectDate.toLogical(schema, integerNumber(cursor))
+    case LOGICAL.TIME: return (cursor) => Time.toLogical(schema, integerNumber(cursor))
+    case LOGICAL.TIMESTAMP: return (cursor) => Timestamp.toLogical(schema, integerNumber(cursor))
+  }
+  switch (schema.type) {
+    case 'INT8': case 'INT16': case 'INT32': {
+      const [min, max] = INT_RANGES[schema.type]
+      return (cursor) => {
+        const n = integerReader(cursor)
+        if (typeof n !== 'number' || n < min || n > max) throw FALLBACK
+        return n
+      }
+    }
+    case 'INT64':
+      return (cursor) => {
+        const n = integerReader(cursor)
+        if (typeof n === 'bigint' && (n < INT64_MIN || n > INT64_MAX)) throw FALLBACK
+        return n
+      }
+    case 'FLOAT32': case 'FLOAT64': {
+      const float = schema.type === 'FLOAT32'
+      return (cursor) => {
+        if (cursor.peek() === 0x22) {
+          // Jackson writes NaN and infinities as strings.
+          const text = cursor.string()
+          if (text === 'NaN' || text === 'Infinity' || text === '-Infinity') return Number(text)
+          throw FALLBACK
+        }
+        if (!cursor.number()) throw FALLBACK
+        return float ? Math.fround(cursor.numberValue()) : cursor.numberValue()
+      }
+    }
+    case 'BOOLEAN':
+      return (cursor) => {
+        cursor.ws()
+        if (cursor.literal('true')) return true
+        if (cursor.literal('false')) return false
+        throw FALLBACK
+      }
+    case 'STRING':
+      return (cursor) => {
+        if (cursor.peek() !== 0x22) throw FALLBACK
+        return cursor.string()
+      }
+    case 'BYTES':
+      return (cursor) => {
+        if (cursor.peek() !== 0x22) throw FALLBACK
+        return Buffer.from(cursor.string(), 'base64')
+      }
+    case 'ARRAY': {
+      const item = compileReader(schema.valueSchema!, options)
+      return (cursor) => {
+        cursor.expect(0x5b)
+        const out: unknown[] = []
+        if (cursor.peek() === 0x5d) {
+          cursor.i++
+          return out
+        }
+        for (;;) {
+          out.push(item(cursor))
+          const c = cursor.peek()
+          cursor.i++
+          if (c === 0x5d) return out
+          if (c !== 0x2c) throw FALLBACK
+        }
+      }
+    }
+    case 'MAP': {
+      const readValue = compileReader(schema.valueSchema!, options)
+      if (schema.keySchema!.type === 'STRING') {
+        return (cursor) => {
+          cursor.expect(0x7b)
+          const out = new Map<unknown, unknown>()
+          if (cursor.peek() === 0x7d) {
+            cursor.i++
+            return out
+          }
+          for (;;) {
+            if (cursor.peek() !== 0x22) throw FALLBACK
+            const key = cursor.string()
+            cursor.expect(0x3a)
+            out.set(key, readValue(cursor))
+            const c = cursor.peek()
+            cursor.i++
+            if (c === 0x7d) return out
+            if (c !== 0x2c) throw FALLBACK
+          }
+        }
+      }
+      const readKey = compileReader(schema.keySchema!, options)
+      return (cursor) => {
+        cursor.expect(0x5b)
+        const out = new Map<unknown, unknown>()
+        if (cursor.peek() === 0x5d) {
+          cursor.i++
+          return out
+        }
+        for (;;) {
+          cursor.expect(0x5b)
+          const key = readKey(cursor)
+          cursor.expect(0x2c)
+          out.set(key, readValue(cursor))
+          cursor.expect(0x5d)
+          const c = cursor.peek()
+          cursor.i++
+          if (c === 0x5d) return out
+          if (c !== 0x2c) throw FALLBACK
+        }
+      }
+    }
+    case 'STRUCT': return structReader(schema, options)
+  }
+}
+
+function structReader(schema: Schema, options: CompileOptions): JsonReader {
+  const fields: readonly Field[] = schema.fields ?? []
+  const quoted = fields.map((f) => JSON.stringify(f.name))
+  const readers = fields.map((f) => compileReader(f.schema, options))
+  const missing = fields.map((f) => nullReader(f.schema, options))
+  const count = fields.length
+  return (cursor) => {
+    cursor.expect(0x7b)
+    const values = new Array<unknown>(count)
+    const seen = new Uint8Array(count)
+    let next = 0
+    if (cursor.peek() === 0x7d) cursor.i++
+    else {
+      for (;;) {
+        if (cursor.peek() !== 0x22) throw FALLBACK
+        let index: number
+        // Fields usually come in schema order under their plain names.
+        if (next < count && cursor.text.startsWith(quoted[next], cursor.i)) {
+          index = next
+          cursor.i += quoted[next].length
+        } else {
+          const field = fieldOf(schema, cursor.string())
+          if (field === undefined) throw FALLBACK
+          index = field.index
+        }
+        next = index + 1
+        cursor.expect(0x3a)
+        values[index] = readers[index](cursor)
+        seen[index] = 1
+        const c = cursor.peek()
+        cursor.i++
+        if (c === 0x7d) break
+        if (c !== 0x2c) throw FALLBACK
+      }
+    }
+    for (let i = 0; i < count; i++) if (seen[i] === 0) values[i] = missing[i]()
+    return Struct.fromValidatedValues(schema, values)
+  }
+}
+
+/**
+ * The signed integer of strict base64 text of at most 6 bytes (two's complement, big-endian, as
+ * `bytesToBigint` of `Buffer.from(text, 'base64')`), or undefined for anything else.
+ */
+function smallBase64Integer(text: string): number | undefined {
+  const length = text.length
+  if (length === 0 || length > 8 || length % 4 !== 0) return undefined
+  let padding = 0
+  if (text.charCodeAt(length - 1) === 0x3d) padding = text.charCodeAt(length - 2) === 0x3d ? 2 : 1
+  let bits = 0
+  for (let k = 0; k < length - padding; k++) {
+    const c = text.charCodeAt(k)
+    const v = c < 128 ? BASE64_VALUES[c] : -1
+    if (v < 0) return undefined
+    bits = bits * 64 + v
+  }
+  // Drop the bits of the padding characters' partial byte.
+  const bytes = ((length - padding) * 6) >> 3
+  const extra = (length - padding) * 6 - bytes * 8
+  let unsigned = Math.floor(bits / 2 ** extra)
+  if (bytes === 0) return 0
+  const limit = 2 ** (8 * bytes)
+  unsigned %= limit
+  return unsigned >= limit / 2 ? unsigned - limit : unsigned
+}
+
+/** `unscaledToDecimal` of a safe integer, without bigints (`scale` >= 0). */
+function smallDecimalText(unscaled: number, scale: number): string {
+  const sign = unscaled < 0 ? '-' : ''
+  const digits = String(Math.abs(unscaled))
+  if (scale === 0) return `${sign}${digits}`
+  const padded = digits.padStart(scale + 1, '0')
+  return `${sign}${padded.slice(0, -scale)}.${padded.slice(-scale)}`
+}
