@@ -36,7 +36,7 @@ function fileLines(path: string): string[] {
 }
 
 describe('creek connect distributed', () => {
-  it('runs a worker from a worker file, serves the REST API, and stops cleanly on SIGTERM', { timeout: 60_000 }, async () => {
+  it('runs a worker from a worker file, serves the REST API, and stops cleanly on SIGTERM', { timeout: 120_000 }, async () => {
     const dir = tempDir('creek-cli-distributed-')
     const input = join(dir, 'in.txt')
     const output = join(dir, 'out.txt')
@@ -63,16 +63,16 @@ describe('creek connect distributed', () => {
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
     try {
-      await waitFor(() => /REST API on http/.test(stdout), 30_000, () => `the start-up line (stdout: ${stdout} stderr: ${stderr})`)
+      await waitFor(() => /REST API on http/.test(stdout), 60_000, () => `the start-up line (stdout: ${stdout} stderr: ${stderr})`)
       expect(stdout).toMatch(/Connect distributed worker \S+ of cluster 'cli-cluster' with REST API on http:\/\/127\.0\.0\.1:\d+, 0 connectors/)
       const url = /REST API on (http:\/\/[^\s,]+),/.exec(stdout)![1]
       expect((await call(url, 'GET', '/')).body).toMatchObject({ version: expect.any(String), kafka_cluster_id: expect.any(String) })
       expect((await call(url, 'POST', '/connectors', { name: 'in', config: { 'connector.class': 'FileStreamSource', file: input, topic: 'cli-lines', 'poll.interval.ms': '50' } })).status).toBe(201)
       expect((await call(url, 'POST', '/connectors', { name: 'out', config: { 'connector.class': 'FileStreamSink', topics: 'cli-lines', file: output } })).status).toBe(201)
-      await waitFor(() => fileLines(output).length >= 3, 30_000, () => `the output file (stdout: ${stdout} stderr: ${stderr})`)
+      await waitFor(() => fileLines(output).length >= 3, 60_000, () => `the output file (stdout: ${stdout} stderr: ${stderr})`)
       expect(fileLines(output)).toEqual(['one', 'two', 'three'])
       // Eager rebalances (one per new connector and per new task configs) pass through UNASSIGNED.
-      await waitFor(async () => (await call(url, 'GET', '/connectors/in/status')).body.tasks?.[0]?.state === 'RUNNING', 30_000, () => stdout + stderr)
+      await waitFor(async () => (await call(url, 'GET', '/connectors/in/status')).body.tasks?.[0]?.state === 'RUNNING', 60_000, () => stdout + stderr)
       const status = await call(url, 'GET', '/connectors/in/status')
       expect(status.body).toMatchObject({ name: 'in', connector: { state: 'RUNNING' }, tasks: [{ id: 0, state: 'RUNNING' }], type: 'source' })
       expect((await call(url, 'GET', '/connectors')).body).toEqual(['in', 'out'])
@@ -98,7 +98,7 @@ describe('creek connect distributed', () => {
 })
 
 describe('creek start with Connect', () => {
-  it('runs a distributed worker beside the broker, its configs kept across restarts', { timeout: 60_000 }, async () => {
+  it('runs a distributed worker beside the broker, its configs kept across restarts', { timeout: 120_000 }, async () => {
     const dataDir = tempDir('creek-start-connect-')
     const input = join(tempDir('creek-start-connect-files-'), 'in.txt')
     writeFileSync(input, 'a\nb\n')
@@ -108,7 +108,7 @@ describe('creek start with Connect', () => {
       const url = creek.connectUrl!
       expect((await call(url, 'GET', '/')).body.kafka_cluster_id).toEqual(expect.any(String))
       expect((await call(url, 'POST', '/connectors', { name: 'lines', config: { 'connector.class': 'FileStreamSource', file: input, topic: 'start-lines' } })).status).toBe(201)
-      await waitFor(async () => (await call(url, 'GET', '/connectors/lines/status')).body.tasks?.[0]?.state === 'RUNNING', 30_000, () => creek.output())
+      await waitFor(async () => (await call(url, 'GET', '/connectors/lines/status')).body.tasks?.[0]?.state === 'RUNNING', 60_000, () => creek.output())
     } finally {
       await creek.stop()
     }
