@@ -18,7 +18,8 @@
  *   digit is lost. Read back by column type: `date` → a Date at midnight UTC, `time` → the text
  *   `HH:MM:SS[.ffffff]`, `json` → the JSON text, `boolean` → boolean (also MySQL's TINYINT(1)
  *   and SQLite's 0/1), `other` → the database's text. Parameters may also be booleans and Dates
- *   on every database (SQLite stores a Date as the UTC text `YYYY-MM-DD HH:MM:SS.SSS`).
+ *   on every database (SQLite stores a Date as the UTC text `YYYY-MM-DD HH:MM:SS.SSS`), and
+ *   arrays of such values on PostgreSQL (sent as array literals, e.g. for `unnest(?::int8[])`).
  * - Column metadata names a portable `ColumnType` next to the database's own type name, so the
  *   source maps columns to Connect schemas the same way on every database.
  * - Every failure is a ConnectError: CONNECT_RETRIABLE for connection loss, deadlocks and
@@ -53,6 +54,11 @@ export interface ColumnInfo {
   readonly type: ColumnType
   /** The database's own type name, as declared (e.g. `varchar(255)`, `timestamptz`, `INTEGER`). */
   readonly databaseType: string
+  /**
+   * PostgreSQL `describeTable` only: the name of the column's type without modifiers
+   * (`pg_type.typname`, of the base type for a domain), e.g. `int8`, `varchar`, `timestamptz`.
+   */
+  readonly typeName?: string
   readonly nullable: boolean
   readonly precision?: number
   readonly scale?: number

@@ -14,7 +14,10 @@
  * timestamp → Date read as UTC; timestamptz → Date; time/timetz, json/jsonb and everything else
  * → the server's text. Parameters: Dates are sent as ISO-8601 UTC text (a `timestamp` column
  * ignores the zone, so it stores the UTC wall time), bigints and booleans as text, Buffers as
- * bytea, arrays as PostgreSQL arrays.
+ * bytea, arrays as PostgreSQL array literals (`arrayLiteral`, elements in the same forms).
+ *
+ * Timestamps, dates and timestamps with a zone are read by hand from the server's ISO output
+ * (`parseTimestamptz` & co.), falling back to pg's parser for anything else (BC, infinity).
  */
 import pg from 'pg'
 import type { ColumnInfo, ColumnType, Database, QueryResult, TableId } from './database.ts'
@@ -48,12 +51,95 @@ function parseInt8(text: string): number | bigint {
   return Number.isSafeInteger(n) ? n : BigInt(text)
 }
 
+/**
+ * Fast paths for the server's ISO output (DateStyle ISO, pg's default): digits read in place
+ * instead of a regular expression and a string per part (these run once per value of every row
+ * the source reads). Anything else (years before 100 or past 9999, BC, infinity, another
+ * DateStyle) goes to the general parser.
+ */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - 48
+    if (d < 0 || d > 9) return -1
+    value = value * 10 + d
+  }
+  return value
+}
+
+/** Where the text read by the last `wallClockAt` ended. */
+let wallEnd = 0
+
+/** Epoch ms of `YYYY-MM-DD HH:MM:SS[.f…]` at the start of `text` (its end in `wallEnd`); NaN when not that shape. */
+function wallClockAt(text: string): number {
+  if (text.length < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 32 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return Number.NaN
+  const year = digitsAt(text, 0, 4)
+  const month = digitsAt(text, 5, 2)
+  const day = digitsAt(text, 8, 2)
+  const hour = digitsAt(text, 11, 2)
+  const minute = digitsAt(text, 14, 2)
+  const second = digitsAt(text, 17, 2)
+  // Date.UTC reads years 0-99 as 1900-1999.
+  if (year < 100 || month < 1 || day < 1 || hour < 0 || minute < 0 || second < 0) return Number.NaN
+  let end = 19
+  let ms = 0
+  if (text.charCodeAt(19) === 46) {
+    // Milliseconds: the first three digits of the fraction (a Date keeps no more).
+    end = 20
+    let scale = 100
+    for (;;) {
+      const d = text.charCodeAt(end) - 48
+      if (!(d >= 0 && d <= 9)) break
+      ms += d * scale
+      scale /= 10
+      end++
+    }
+    if (end === 20) return Number.NaN
+    ms = Math.trunc(ms)
+  }
+  wallEnd = end
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms)
+}
+
+function parseTimestamptz(text: string): unknown {
+  const wall = wallClockAt(text)
+  if (!Number.isNaN(wall)) {
+    let at = wallEnd
+    const sign = text.charCodeAt(at)
+    if (sign === 43 || sign === 45) {
+      const hours = digitsAt(text, at + 1, 2)
+      let offset = hours * 3_600_000
+      at += 3
+      if (hours >= 0 && text.charCodeAt(at) === 58) {
+        const minutes = digitsAt(text, at + 1, 2)
+        offset = minutes < 0 ? -1 : offset + minutes * 60_000
+        at += 3
+        if (offset >= 0 && text.charCodeAt(at) === 58) {
+          const seconds = digitsAt(text, at + 1, 2)
+          offset = seconds < 0 ? -1 : offset + seconds * 1000
+          at += 3
+        }
+      }
+      if (hours >= 0 && offset >= 0 && at === text.length) return new Date(sign === 43 ? wall - offset : wall + offset)
+    }
+  }
+  return timestamptz(text)
+}
+
 function parseDate(text: string): Date | string {
+  if (text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45) {
+    const year = digitsAt(text, 0, 4)
+    const month = digitsAt(text, 5, 2)
+    const day = digitsAt(text, 8, 2)
+    if (year >= 100 && month >= 1 && day >= 1) return new Date(Date.UTC(year, month - 1, day))
+  }
   const date = new Date(`${text}T00:00:00Z`)
   return Number.isNaN(date.getTime()) ? text : date
 }
 
 function parseUtcTimestamp(text: string): Date | string {
+  const wall = wallClockAt(text)
+  if (!Number.isNaN(wall) && wallEnd === text.length) return new Date(wall)
   const date = new Date(`${text.replace(' ', 'T')}Z`)
   return Number.isNaN(date.getTime()) ? text : date
 }
@@ -63,7 +149,7 @@ const bytea = pg.types.getTypeParser(17, 'text') as (text: string) => unknown
 
 const PARSERS = new Map<number, (text: string) => unknown>([
   [16, (t) => t === 't' || t === 'true'], [17, bytea], [20, parseInt8], [21, Number], [23, Number], [26, Number],
-  [700, Number], [701, Number], [1082, parseDate], [1114, parseUtcTimestamp], [1184, timestamptz],
+  [700, Number], [701, Number], [1082, parseDate], [1114, parseUtcTimestamp], [1184, parseTimestamptz],
 ])
 
 const TYPES = {
@@ -174,9 +260,63 @@ function prepareParams(params: readonly unknown[]): unknown[] {
   const out = new Array<unknown>(params.length)
   for (let i = 0; i < params.length; i++) {
     const v = params[i]
-    out[i] = v instanceof Date ? v.toISOString() : v === undefined ? null : v
+    if (typeof v === 'object' && v !== null) out[i] = v instanceof Date ? isoText(v) : Array.isArray(v) ? arrayLiteral(v) : v
+    else out[i] = v === undefined ? null : v
   }
   return out
+}
+
+const MS_PER_DAY = 86_400_000
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'))
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'))
+/** The day of the last `isoText` and its `YYYY-MM-DDT` (rows written together mostly share days). */
+let isoDay = Number.NaN
+let isoDayText = ''
+
+/** `date.toISOString()`, computed from the time of day and a cached date part (toISOString is slow). */
+export function isoText(date: Date): string {
+  const ms = date.getTime()
+  if (!Number.isFinite(ms)) return date.toISOString()
+  const day = Math.floor(ms / MS_PER_DAY)
+  if (day !== isoDay) {
+    const iso = date.toISOString()
+    isoDay = day
+    isoDayText = iso.slice(0, iso.indexOf('T') + 1)
+  }
+  let rest = ms - day * MS_PER_DAY
+  const hours = Math.floor(rest / 3_600_000)
+  rest -= hours * 3_600_000
+  const minutes = Math.floor(rest / 60_000)
+  rest -= minutes * 60_000
+  const seconds = Math.floor(rest / 1000)
+  return `${isoDayText}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[rest - seconds * 1000]}Z`
+}
+
+const ARRAY_ESCAPE = /["\\]/g
+const NEEDS_ESCAPE = /["\\]/
+
+/**
+ * The PostgreSQL array literal of `values` (`{1,"a b",NULL}`), elements written as scalar
+ * parameters are: Dates as ISO-8601 UTC text, Buffers as bytea hex, null/undefined as NULL,
+ * nested arrays as sub-arrays. Element text is parsed by the element type's input function,
+ * as a parameter of that type would be.
+ */
+export function arrayLiteral(values: readonly unknown[]): string {
+  let out = '{'
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ','
+    const v = values[i]
+    if (v === null || v === undefined) out += 'NULL'
+    else if (typeof v === 'number') out += Number.isFinite(v) ? String(v) : `"${String(v)}"`
+    else if (typeof v === 'string') out += NEEDS_ESCAPE.test(v) ? `"${v.replace(ARRAY_ESCAPE, '\\$&')}"` : `"${v}"`
+    else if (typeof v === 'boolean') out += v ? 't' : 'f'
+    else if (typeof v === 'bigint') out += v.toString()
+    else if (v instanceof Date) out += `"${isoText(v)}"`
+    else if (Buffer.isBuffer(v)) out += `"\\\\x${v.toString('hex')}"`
+    else if (Array.isArray(v)) out += arrayLiteral(v)
+    else out += `"${String(v).replace(ARRAY_ESCAPE, '\\$&')}"`
+  }
+  return `${out}}`
 }
 
 /** Statements safe to prepare under a name: they return no rows, so a changed table cannot break them. */
@@ -361,6 +501,7 @@ class PostgresDatabase implements Database {
       return {
         name: String(row[0]), type, databaseType: String(row[1]), nullable: row[3] === true,
         ...(type === 'decimal' && typmod >= 4 ? { precision: ((typmod - 4) >> 16) & 0xffff, scale: (typmod - 4) & 0xffff } : {}),
+        typeName: typname,
         ...(pk === undefined ? {} : { primaryKeyIndex: pk }),
         ...(row[6] === true ? { autoIncrement: true } : {}),
       }

@@ -27,7 +27,7 @@ import type { SinkRecord } from '../../../api/records.ts'
 import type { Schema } from '../../../api/schema.ts'
 import { describeSchema, isStruct, schemaEquals } from '../../../api/values.ts'
 import { ConnectError } from '../../../errors.ts'
-import type { Database } from '../database.ts'
+import type { ColumnInfo, Database } from '../database.ts'
 import { openDatabase } from '../open-database.ts'
 import { extractFieldsMetadata, type FieldsMetadata } from './fields-metadata.ts'
 import { type JdbcSinkConfig, parseJdbcSinkConfig } from './jdbc-sink-config.ts'
@@ -264,7 +264,7 @@ export class JdbcSinkTask implements SinkTask {
     const tables = this.#tables!
     const writer = this.#writer!
     // DDL first, outside the transaction.
-    const columns: (string[] | null)[] = []
+    const columns: (ColumnInfo[] | null)[] = []
     for (const group of groups) columns.push(await tables.columnsFor(group.table, group.meta, group.kind === 'delete'))
     await this.#db!.transaction(async (tx) => {
       for (let i = 0; i < groups.length; i++) {

@@ -10,9 +10,13 @@
  *
  * Full chunks of a group reuse one SQL text (cached here), which the PostgreSQL layer runs as a
  * named prepared statement; only the last, shorter chunk has its own text.
+ *
+ * On PostgreSQL, inserts and upserts into columns of built-in types take one array parameter
+ * per column (sink-dialect.ts): one statement text for any number of rows, so every chunk runs
+ * prepared, and chunks are cut at ARRAY_CHUNK_ROWS rows rather than at 65535 values.
  */
 import type { SinkRecord } from '../../../api/records.ts'
-import type { Database } from '../database.ts'
+import type { ColumnInfo, Database } from '../database.ts'
 import type { FieldsMetadata } from './fields-metadata.ts'
 import type { InsertMode } from './jdbc-sink-config.ts'
 import { binderFor } from './record-binder.ts'
@@ -35,6 +39,8 @@ export interface WriterOptions {
 }
 
 const SQL_CACHE_SIZE = 32
+/** Rows per statement with array parameters (bounds the size of one statement's arrays). */
+const ARRAY_CHUNK_ROWS = 16_384
 
 export class JdbcWriter {
   readonly #dialect: SinkDialect
@@ -46,11 +52,20 @@ export class JdbcWriter {
     this.#options = options
   }
 
-  /** Runs the statements of `group` on `db` (a transaction); `columns`: the table's names of `group.meta.columns`. */
-  async write(db: Database, group: WriteGroup, columns: readonly string[]): Promise<void> {
+  /** Runs the statements of `group` on `db` (a transaction); `infos`: the table's columns of `group.meta.columns`. */
+  async write(db: Database, group: WriteGroup, infos: readonly ColumnInfo[]): Promise<void> {
     const { meta } = group
+    const columns = infos.map((c) => c.name)
     const keyCount = meta.keyColumns.length
     const keys = columns.slice(0, keyCount)
+    if (group.kind === 'write' && (this.#options.insertMode === 'insert' || this.#options.insertMode === 'upsert')) {
+      const upsert = this.#options.insertMode === 'upsert'
+      const sql = this.#arraySql(group.table.text, infos, columns, upsert ? keys : null)
+      if (sql !== null) {
+        await this.#columnar(db, upsert ? dedupeByKey(group.records, meta, this.#options) : group.records, sql, meta)
+        return
+      }
+    }
     if (group.kind === 'delete') {
       await this.#chunked(db, group.records, binderFor(meta, 'key', this.#options).width, (n, full) => this.#text(full, `d|${group.table.text}|${keys.join(',')}|${n}`, () => this.#dialect.delete(group.table.text, keys, n)), 'key', meta)
       return
@@ -92,6 +107,34 @@ export class JdbcWriter {
       }
       await db.execute(sqlFor(end - start, end - start === perStatement || end - start === this.#options.batchSize), params)
       start = end
+    }
+  }
+
+  /** The array-parameter INSERT/upsert of these columns, or null when the dialect or a column type has none. */
+  #arraySql(table: string, infos: readonly ColumnInfo[], columns: readonly string[], keys: readonly string[] | null): string | null {
+    const types: string[] = []
+    for (const info of infos) {
+      const type = this.#dialect.arrayElementType(info)
+      if (type === null) return null
+      types.push(type)
+    }
+    const key = `a|${keys === null ? 'i' : 'u'}|${table}|${columns.join(',')}|${types.join(',')}`
+    const cached = this.#sql.get(key)
+    if (cached !== undefined) return cached
+    const sql = this.#dialect.arrayInsert(table, columns, types, keys)
+    if (sql !== null) this.#text(true, key, () => sql)
+    return sql
+  }
+
+  /** Writes `records` with one array of values per column, ARRAY_CHUNK_ROWS rows per statement. */
+  async #columnar(db: Database, records: readonly SinkRecord[], sql: string, meta: FieldsMetadata): Promise<void> {
+    const binder = binderFor(meta, 'all', this.#options)
+    for (let start = 0; start < records.length; start += ARRAY_CHUNK_ROWS) {
+      const end = Math.min(records.length, start + ARRAY_CHUNK_ROWS)
+      const arrays: unknown[][] = []
+      for (let c = 0; c < binder.width; c++) arrays.push(new Array<unknown>(end - start))
+      for (let i = start; i < end; i++) binder.fillColumns(records[i], arrays, i - start)
+      await db.execute(sql, arrays)
     }
   }
 

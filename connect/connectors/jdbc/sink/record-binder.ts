@@ -92,6 +92,17 @@ export class RecordBinder {
     }
   }
 
+  /** Writes the record's values at `row` of `columns` (one array per column). */
+  fillColumns(record: SinkRecord, columns: unknown[][], row: number): void {
+    const readers = this.#readers
+    const binders = this.#binders
+    for (let i = 0; i < readers.length; i++) {
+      const value = readers[i](record)
+      const bind = binders[i]
+      columns[i][row] = value === null || value === undefined ? null : bind === null ? value : bind(value)
+    }
+  }
+
   row(record: SinkRecord): unknown[] {
     const out = new Array<unknown>(this.width)
     this.fill(record, out, 0)

@@ -24,10 +24,20 @@
  * c = VALUES(c)`. Parameters per statement stay under the database's limit (PostgreSQL and MySQL
  * 65535, SQLite 32766); MySQL statements also stay under 8 MiB of estimated text (its default
  * `max_allowed_packet` is 16 MiB or more).
+ *
+ * PostgreSQL inserts and upserts take one array parameter per column instead of one parameter
+ * per value: `INSERT INTO t (a,b) SELECT * FROM unnest(?::"int8"[],?::"text"[]) [ON CONFLICT …]`.
+ * The statement text is the same for any number of rows (prepared once per connection), the
+ * server parses a few array literals instead of binding thousands of parameters, and a chunk is
+ * not cut at 65535 values. Each array is cast to the column's own type without modifiers (its
+ * base type for a domain), so that element text is read by the same input function as a
+ * parameter bound to that column, and the column's modifiers and constraints apply on
+ * assignment as they do for VALUES (an explicit cast to `varchar(n)` would truncate instead of
+ * failing). Columns of other types (arrays, enums, extension types) use multi-row VALUES.
  */
 import { LOGICAL, type Schema } from '../../../api/schema.ts'
 import { Decimal } from '../../../api/logical-types.ts'
-import type { DatabaseKind } from '../database.ts'
+import type { ColumnInfo, DatabaseKind } from '../database.ts'
 
 export interface SinkDialect {
   readonly kind: DatabaseKind
@@ -44,6 +54,13 @@ export interface SinkDialect {
   upsert(table: string, columns: readonly string[], keys: readonly string[], rows: number): string
   update(table: string, keys: readonly string[], nonKeys: readonly string[]): string
   delete(table: string, keys: readonly string[], rows: number): string
+  /** The array element type of `column` for `arrayInsert`; null: not supported (use `insert`/`upsert`). */
+  arrayElementType(column: ColumnInfo): string | null
+  /**
+   * The INSERT (upsert when `keys` is given) of one row per array element, one array parameter
+   * per column (`types` from `arrayElementType`); null when the database has no such statement.
+   */
+  arrayInsert(table: string, columns: readonly string[], types: readonly string[], keys: readonly string[] | null): string | null
 }
 
 export interface ColumnSpec {
@@ -158,14 +175,35 @@ abstract class BaseDialect implements SinkDialect {
     return `DELETE FROM ${this.quote(table)} WHERE (${keys.map((k) => this.col(k)).join(',')}) IN (${rowsOf(keys.length, rows)})`
   }
 
+  arrayElementType(_column: ColumnInfo): string | null {
+    return null
+  }
+
+  arrayInsert(_table: string, _columns: readonly string[], _types: readonly string[], _keys: readonly string[] | null): string | null {
+    return null
+  }
+
   /** `ON CONFLICT` upsert of PostgreSQL and SQLite. */
   protected onConflict(table: string, columns: readonly string[], keys: readonly string[], rows: number): string {
+    return `${this.insert(table, columns, rows)}${this.onConflictClause(columns, keys)}`
+  }
+
+  protected onConflictClause(columns: readonly string[], keys: readonly string[]): string {
     const keySet = new Set(keys)
     const updates = columns.filter((c) => !keySet.has(c)).map((c) => `${this.col(c)}=EXCLUDED.${this.col(c)}`)
     const action = updates.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${updates.join(',')}`
-    return `${this.insert(table, columns, rows)} ON CONFLICT (${keys.map((k) => this.col(k)).join(',')}) ${action}`
+    return ` ON CONFLICT (${keys.map((k) => this.col(k)).join(',')}) ${action}`
   }
 }
+
+/**
+ * Built-in PostgreSQL types (pg_type.typname) whose arrays `unnest` into values of the type
+ * itself, read by the same input function as a scalar parameter.
+ */
+const POSTGRES_ARRAY_TYPES: ReadonlySet<string> = new Set([
+  'bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'varchar', 'bpchar', 'bytea',
+  'date', 'time', 'timetz', 'timestamp', 'timestamptz', 'json', 'jsonb', 'uuid',
+])
 
 class PostgresDialect extends BaseDialect {
   readonly kind = 'postgresql' as const
@@ -195,6 +233,17 @@ class PostgresDialect extends BaseDialect {
 
   upsert(table: string, columns: readonly string[], keys: readonly string[], rows: number): string {
     return this.onConflict(table, columns, keys, rows)
+  }
+
+  override arrayElementType(column: ColumnInfo): string | null {
+    const name = column.typeName
+    return name !== undefined && POSTGRES_ARRAY_TYPES.has(name) ? `"${name}"` : null
+  }
+
+  override arrayInsert(table: string, columns: readonly string[], types: readonly string[], keys: readonly string[] | null): string {
+    const arrays = types.map((t) => `?::${t}[]`).join(',')
+    const insert = `INSERT INTO ${this.quote(table)} (${columns.map((c) => this.col(c)).join(',')}) SELECT * FROM unnest(${arrays})`
+    return keys === null ? insert : `${insert}${this.onConflictClause(columns, keys)}`
   }
 }
 

@@ -53,10 +53,10 @@ export class TableManager {
   }
 
   /**
-   * The table's column names for `meta.columns` (same order), after creating or evolving the
-   * table as allowed. `deleteOnly`: a group of deletes; a missing table means nothing to delete (null).
+   * The table's columns for `meta.columns` (same order), after creating or evolving the table as
+   * allowed. `deleteOnly`: a group of deletes; a missing table means nothing to delete (null).
    */
-  async columnsFor(table: TableRef, meta: FieldsMetadata, deleteOnly = false): Promise<string[] | null> {
+  async columnsFor(table: TableRef, meta: FieldsMetadata, deleteOnly = false): Promise<ColumnInfo[] | null> {
     let columns = this.#tables.get(table.text) ?? await this.#describe(table)
     if (columns === null) {
       if (deleteOnly) return null
@@ -76,7 +76,7 @@ export class TableManager {
     if (missing.length > 0) {
       columns = await this.#evolve(table, missing)
     }
-    return meta.columns.map((c) => resolve(columns!, c.name)!.name)
+    return meta.columns.map((c) => resolve(columns!, c.name)!)
   }
 
   async #evolve(table: TableRef, missing: readonly SinkColumn[]): Promise<Map<string, ColumnInfo>> {

@@ -19,7 +19,9 @@
  * A nullable column gives an optional field. The value schema is a STRUCT named after the table
  * (unnamed for a custom query), built once per table and shared by every record.
  *
- * Converters run once per value, so each column gets one small function chosen up front.
+ * Converters run once per value, so each column gets one small function chosen up front. A
+ * converter marked `checked` returns only values valid for its field's schema (or throws
+ * CONNECT_DATA), so the source builds its Structs without checking those values again.
  */
 import { Date as ConnectDate, Decimal, Time, Timestamp } from '../../../api/logical-types.ts'
 import type { Schema } from '../../../api/schema.ts'
@@ -38,6 +40,8 @@ export interface RowMapping {
   readonly schema: Schema
   /** One converter per column, in column order. */
   readonly converters: readonly ValueConverter[]
+  /** Per column: its converter returns only valid values for the field's schema. */
+  readonly checked: readonly boolean[]
   readonly columnNames: readonly string[]
 }
 
@@ -59,12 +63,14 @@ export function mapColumns(structName: string | undefined, columns: readonly Col
   const builder = SchemaBuilder.struct()
   if (structName !== undefined) builder.name(structName)
   const converters: ValueConverter[] = []
+  const checked: boolean[] = []
   for (const column of columns) {
-    const { schema, convert } = mapColumn(column, options)
+    const { schema, convert, checked: valid = false } = mapColumn(column, options)
     builder.field(column.name, column.nullable ? optional(schema) : schema)
     converters.push(convert)
+    checked.push(valid)
   }
-  return { schema: builder.build(), converters, columnNames: columns.map((c) => c.name) }
+  return { schema: builder.build(), converters, checked, columnNames: columns.map((c) => c.name) }
 }
 
 function optional(schema: Schema): Schema {
@@ -74,12 +80,14 @@ function optional(schema: Schema): Schema {
 interface ColumnMapping {
   readonly schema: Schema
   readonly convert: ValueConverter
+  /** The converter returns only values valid for `schema` (never null for a non-null input). */
+  readonly checked?: boolean
 }
 
 export function mapColumn(column: ColumnInfo, options: MappingOptions): ColumnMapping {
   const where = `column "${column.name}" (${column.databaseType})`
   switch (column.type) {
-    case 'boolean': return { schema: SchemaBuilder.bool().build(), convert: toBoolean }
+    case 'boolean': return { schema: SchemaBuilder.bool().build(), convert: toBoolean, checked: true }
     case 'int8': return { schema: SchemaBuilder.int8().build(), convert: toSmallInt }
     case 'int16': return { schema: SchemaBuilder.int16().build(), convert: toSmallInt }
     case 'int32': return { schema: SchemaBuilder.int32().build(), convert: toSmallInt }
@@ -87,17 +95,17 @@ export function mapColumn(column: ColumnInfo, options: MappingOptions): ColumnMa
     case 'float32': return { schema: SchemaBuilder.float32().build(), convert: toFloat }
     case 'float64': return { schema: SchemaBuilder.float64().build(), convert: toFloat }
     case 'decimal': return mapDecimal(column, options.numericMapping, where)
-    case 'bytes': return { schema: SchemaBuilder.bytes().build(), convert: toBytes }
-    case 'date': return { schema: ConnectDate.builder().build(), convert: (v) => toDate(v, where) }
-    case 'time': return { schema: Time.builder().build(), convert: (v) => toTime(v, where) }
+    case 'bytes': return { schema: SchemaBuilder.bytes().build(), convert: toBytes, checked: true }
+    case 'date': return { schema: ConnectDate.builder().build(), convert: (v) => toDate(v, where), checked: true }
+    case 'time': return { schema: Time.builder().build(), convert: (v) => toTime(v, where), checked: true }
     case 'timestamp': {
       const clock = options.clock
       const shift = !clock.isUtc && !isZonedTimestamp(options.kind, column.databaseType)
-      return { schema: Timestamp.builder().build(), convert: (v) => toTimestamp(v, shift ? clock : null, where) }
+      return { schema: Timestamp.builder().build(), convert: (v) => toTimestamp(v, shift ? clock : null, where), checked: true }
     }
     case 'string': case 'json': case 'other':
     default:
-      return { schema: SchemaBuilder.string().build(), convert: toText }
+      return { schema: SchemaBuilder.string().build(), convert: toText, checked: true }
   }
 }
 
@@ -117,7 +125,7 @@ function mapDecimal(column: ColumnInfo, mapping: NumericMapping, where: string):
     if (mapping === 'best_fit') return { schema: SchemaBuilder.float64().build(), convert: toFloat }
     return { schema: SchemaBuilder.string().build(), convert: toText }
   }
-  return { schema: Decimal.schema(scale), convert: (v) => toDecimal(v, scale, where) }
+  return { schema: Decimal.schema(scale), convert: (v) => toDecimal(v, scale, where), checked: true }
 }
 
 function toBoolean(value: unknown): unknown {
@@ -167,13 +175,14 @@ function toDecimal(value: unknown, scale: number, where: string): unknown {
   if (typeof value === 'string') text = value
   else if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new ConnectError('CONNECT_DATA', `Cannot represent ${value} of ${where} as a Decimal`)
-    text = Math.abs(value) < 1e21 ? value.toFixed(scale) : BigInt(value).toString()
+    text = Math.abs(value) < 1e21 ? value.toFixed(scale) : BigInt(Math.trunc(value)).toString()
   } else text = String(value)
   if (!DECIMAL_TEXT.test(text)) {
     // Exponent forms (`1.5E+3`) from some drivers: through Number at the column's scale.
     const n = Number(text)
     if (Number.isNaN(n) || !Number.isFinite(n)) throw new ConnectError('CONNECT_DATA', `Cannot read "${text}" of ${where} as a decimal number`)
-    return n.toFixed(scale)
+    const fixed = Math.abs(n) < 1e21 ? n.toFixed(scale) : BigInt(Math.trunc(n)).toString()
+    return scale === 0 || fixed.includes('.') ? fixed : `${fixed}.${'0'.repeat(scale)}`
   }
   const dot = text.indexOf('.')
   const fraction = dot < 0 ? 0 : text.length - dot - 1
@@ -200,9 +209,10 @@ function toDate(value: unknown, where: string): unknown {
   else if (typeof value === 'string') ms = Date.parse(`${value.slice(0, 10)}T00:00:00Z`)
   else if (typeof value === 'number') ms = value
   else ms = Number.NaN
-  if (Number.isNaN(ms)) throw new ConnectError('CONNECT_DATA', `Cannot read ${JSON.stringify(String(value))} of ${where} as a date`)
   const midnight = Math.floor(ms / DAY_MS) * DAY_MS
-  return midnight === ms && value instanceof Date ? value : new Date(midnight)
+  const date = midnight === ms && value instanceof Date ? value : new Date(midnight)
+  if (Number.isNaN(date.getTime())) throw new ConnectError('CONNECT_DATA', `Cannot read ${JSON.stringify(String(value))} of ${where} as a date`)
+  return date
 }
 
 const TIME_TEXT = /^(-)?(\d{1,3}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:[+-]\d{2}(?::?\d{2})?|Z)?$/
@@ -227,13 +237,14 @@ function toTimestamp(value: unknown, shift: ZoneClock | null, where: string): un
   if (value === null) return null
   let ms: number
   if (value instanceof Date) {
-    if (shift === null) return value
     ms = value.getTime()
+    if (shift === null && !Number.isNaN(ms)) return value
   } else if (typeof value === 'number') ms = value
   else if (typeof value === 'bigint') ms = Number(value)
   else {
     ms = Date.parse(String(value).replace(' ', 'T').replace(/(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)$/, '$1Z'))
-    if (Number.isNaN(ms)) throw new ConnectError('CONNECT_DATA', `Cannot read ${JSON.stringify(String(value))} of ${where} as a timestamp`)
   }
-  return new Date(shift === null ? ms : shift.instantOfWall(ms))
+  const date = new Date(shift === null || !Number.isFinite(ms) ? ms : shift.instantOfWall(ms))
+  if (Number.isNaN(date.getTime())) throw new ConnectError('CONNECT_DATA', `Cannot read ${JSON.stringify(String(value))} of ${where} as a timestamp`)
+  return date
 }

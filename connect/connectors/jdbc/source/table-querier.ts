@@ -24,6 +24,7 @@
 import type { SourceMap, SourceRecord } from '../../../api/records.ts'
 import type { Field, Schema } from '../../../api/schema.ts'
 import { Struct } from '../../../api/struct.ts'
+import { validateValue } from '../../../api/values.ts'
 import { ConnectError } from '../../../errors.ts'
 import type { ColumnInfo, Database, QueryResult, TableId } from '../database.ts'
 import { type RowMapping, mapColumns } from './column-mapping.ts'
@@ -282,13 +283,18 @@ export class TableQuerier {
 
   #record(row: readonly unknown[], mapping: RowMapping, sourceOffset: SourceMap): SourceRecord {
     const schema: Schema = mapping.schema
-    const struct = new Struct(schema)
     const fields = this.#fields
     const converters = mapping.converters
+    const checked = mapping.checked
+    const values = new Array<unknown>(fields.length)
     for (let c = 0; c < fields.length; c++) {
-      const value = row[c]
-      struct.put(fields[c], value === null || value === undefined ? null : converters[c](value))
+      const raw = row[c]
+      const value = raw === null || raw === undefined ? null : converters[c](raw)
+      // What Struct.put checks, for the values a converter does not guarantee (and nulls).
+      if (value === null || !checked[c]) validateValue(fields[c].schema, value, fields[c].name, false)
+      values[c] = value
     }
+    const struct = Struct.fromValidatedValues(schema, values)
     return {
       topic: this.topic, kafkaPartition: null, keySchema: null, key: null, valueSchema: schema, value: struct,
       timestamp: null, headers: NO_HEADERS, sourcePartition: this.partition, sourceOffset,
