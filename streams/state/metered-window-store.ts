@@ -46,10 +46,21 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V>, CachedStateS
   readonly #segments: SegmentedBytesStore
   readonly #serdes: StoreSerdes<K, V>
   readonly #lifecycle: StoreLifecycle
+  /** Whether a record cache sits between this layer and the segments (reads must then go through it). */
+  readonly #cached: boolean
   #context: StateStoreContext | null = null
   #listener: Listener<K, V> | null = null
   #sendOldValues = false
   #seqnum = 0
+  /**
+   * The last (key, window start) turned into a store key, and that key: an aggregation reads a
+   * window and then writes it back, and the put then reuses the fetch's bytes (no second
+   * serialization, and the caching layer recognises the buffer). Only for primitive keys,
+   * whose bytes cannot change behind the store's back (an object key could be mutated).
+   */
+  #lastKey: unknown = undefined
+  #lastStart = 0
+  #lastStoreKey: Buffer | null = null
 
   constructor(inner: KeyValueBytesStore, segments: SegmentedBytesStore, windowSizeMs: number, retainDuplicates: boolean, keySerde: Serde<K> | null, valueSerde: Serde<V> | null) {
     this.name = inner.name
@@ -59,6 +70,7 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V>, CachedStateS
     this.retainDuplicates = retainDuplicates
     this.#serdes = new StoreSerdes(inner.name, keySerde, valueSerde)
     this.#lifecycle = new StoreLifecycle(inner.name)
+    this.#cached = isCached(inner)
   }
 
   get retentionPeriodMs(): number {
@@ -129,8 +141,11 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V>, CachedStateS
     }
     const valueBytes = this.#serdes.valueBytes(value)
     if (this.retainDuplicates && valueBytes === null) return
-    if (this.retainDuplicates) this.#seqnum = (this.#seqnum + 1) & 0x7fffffff
-    const storeKey = windowStoreKey(this.#serdes.keyBytes(key), windowStartMs, this.retainDuplicates ? this.#seqnum : 0)
+    let storeKey: Buffer
+    if (this.retainDuplicates) {
+      this.#seqnum = (this.#seqnum + 1) & 0x7fffffff
+      storeKey = windowStoreKey(this.#serdes.keyBytes(key), windowStartMs, this.#seqnum)
+    } else storeKey = this.#storeKey(key, windowStartMs)
     const listener = this.#listener
     if (listener === null) {
       this.#inner.put(storeKey, valueBytes)
@@ -150,13 +165,24 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V>, CachedStateS
   fetch(key: K, windowStartMs: number): V | undefined {
     this.#lifecycle.check()
     if (this.#segments.isExpired(windowStartMs)) return undefined
-    const keyBytes = this.#serdes.keyBytes(key)
     if (!this.retainDuplicates) {
-      const bytes = this.#inner.get(windowStoreKey(keyBytes, windowStartMs, 0))
+      const bytes = this.#inner.get(this.#storeKey(key, windowStartMs))
       return bytes === undefined ? undefined : this.#serdes.value(bytes)
     }
-    for (const entry of this.#keyRows(keyBytes, windowStartMs, windowStartMs, false)) return this.#serdes.value(entry.value)
+    for (const entry of this.#keyRows(this.#serdes.keyBytes(key), windowStartMs, windowStartMs, false)) return this.#serdes.value(entry.value)
     return undefined
+  }
+
+  /** The store key of `key`'s window at `windowStartMs` (sequence number 0), reused for a repeat of the last one. */
+  #storeKey(key: K, windowStartMs: number): Buffer {
+    if (key === this.#lastKey && windowStartMs === this.#lastStart && this.#lastStoreKey !== null) return this.#lastStoreKey
+    const storeKey = windowStoreKey(this.#serdes.keyBytes(key), windowStartMs, 0)
+    if (typeof key !== 'object' && typeof key !== 'function') {
+      this.#lastKey = key
+      this.#lastStart = windowStartMs
+      this.#lastStoreKey = storeKey
+    }
+    return storeKey
   }
 
   fetchRange(key: K, timeFromMs: number, timeToMs: number): Iterable<KeyValue<number, V>> {
@@ -200,8 +226,7 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V>, CachedStateS
     if (from > to) return
     const lo = windowLowerBound(keyBytes, from)
     const hi = windowUpperBound(keyBytes, to)
-    const rows = reverse ? this.#inner.reverseRange(lo, hi) : this.#inner.range(lo, hi)
-    for (const row of rows) {
+    for (const row of this.#rows(lo, hi, from, to, reverse, true)) {
       if (!hasKey(row.key, WINDOW_SUFFIX_SIZE, keyBytes)) continue
       const start = windowStoreKeyStart(row.key)
       if (start >= from && start <= to && !this.#segments.isExpired(start)) yield row
@@ -215,14 +240,25 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V>, CachedStateS
     if (fromBytes !== undefined && toBytes !== undefined && Buffer.compare(fromBytes, toBytes) > 0) return
     const lo = fromBytes === undefined ? undefined : windowLowerBound(fromBytes, from)
     const hi = toBytes === undefined ? undefined : windowUpperBound(toBytes, to)
-    const rows = reverse ? this.#inner.reverseRange(lo, hi) : this.#inner.range(lo, hi)
-    for (const row of rows) {
+    for (const row of this.#rows(lo, hi, from, to, reverse)) {
       const keyBytes = windowStoreKeyBytes(row.key)
       if (fromBytes !== undefined && Buffer.compare(keyBytes, fromBytes) < 0) continue
       if (toBytes !== undefined && Buffer.compare(keyBytes, toBytes) > 0) continue
       const start = windowStoreKeyStart(row.key)
       if (start >= from && start <= to && !this.#segments.isExpired(start)) yield row
     }
+  }
+
+  /**
+   * Store rows in `[lo, hi]` (key order), of which the caller keeps times in `[from, to]`;
+   * `oneKey`: the bounds are those of one key's windows (see `SegmentedBytesStore.rangeInTime`).
+   * Without a cache, reads go straight to the segments that may hold those times (the
+   * change-logging layer only passes reads through), so a fetch over a short time range scans
+   * one or two segments, not every live one; with a cache, through the cache.
+   */
+  #rows(lo: Buffer | undefined, hi: Buffer | undefined, from: number, to: number, reverse: boolean, oneKey = false): Iterable<KeyValue<Buffer, Buffer>> {
+    if (!this.#cached) return this.#segments.rangeInTime(lo, hi, from, to, reverse, oneKey)
+    return reverse ? this.#inner.reverseRange(lo, hi) : this.#inner.range(lo, hi)
   }
 
   *#unexpired(rows: Iterable<KeyValue<Buffer, Buffer>>): Generator<KeyValue<Buffer, Buffer>, void, undefined> {

@@ -241,11 +241,34 @@ export class SegmentedBytesStore implements KeyValueBytesStore, BatchRestorable 
    * A scan limited to the segments that may hold times in `[timeFromMs, timeToMs]` (the caller
    * still filters by time): what window fetches use, so that a fetch of a short time range
    * does not open iterators on every segment.
+   *
+   * `oneKey`: the caller keeps the entries of one key only (a fetch of one key's windows; the
+   * range may also hold keys that extend it byte-wise, which the caller drops). That key's
+   * entries sort by time, and segments split time, so segments are read one after the other in
+   * segment order (each opened when the previous one is done, none once the caller stops)
+   * instead of merged; the other keys' entries may then come out of order.
    */
-  rangeInTime(from: Buffer | undefined, to: Buffer | undefined, timeFromMs: number, timeToMs: number, reverse: boolean): Iterable<KeyValue<Buffer, Buffer>> {
+  rangeInTime(
+    from: Buffer | undefined, to: Buffer | undefined, timeFromMs: number, timeToMs: number, reverse: boolean, oneKey = false,
+  ): Iterable<KeyValue<Buffer, Buffer>> {
     const first = this.segmentId(timeFromMs)
     const last = timeToMs === Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : this.segmentId(timeToMs)
-    return this.#scan(from, to, reverse, this.#segments.filter((id) => id >= first && id <= last))
+    const segments = this.#segments.filter((id) => id >= first && id <= last)
+    if (!oneKey || segments.length <= 1) return this.#scan(from, to, reverse, segments)
+    this.#lifecycle.check()
+    if (from !== undefined && to !== undefined && Buffer.compare(from, to) > 0) return []
+    return this.#unexpired(this.#concat(from, to, reverse, reverse ? segments.reverse() : segments))
+  }
+
+  *#concat(from: Buffer | undefined, to: Buffer | undefined, reverse: boolean, segments: readonly number[]): Generator<KeyValue<Buffer, Buffer>, void, undefined> {
+    for (const id of segments) {
+      const prefix = segmentPrefix(id)
+      const lo = from === undefined ? prefix : prefixed(prefix, from)
+      const hi = to === undefined ? segmentPrefix(id + 1) : prefixed(prefix, to)
+      for (const entry of reverse ? this.#inner.reverseRange(lo, hi) : this.#inner.range(lo, hi)) {
+        yield { key: entry.key.subarray(SEGMENT_PREFIX_SIZE), value: entry.value }
+      }
+    }
   }
 
   approximateNumEntries(): number {

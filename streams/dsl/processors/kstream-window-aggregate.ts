@@ -13,8 +13,15 @@
  * Emission: by default as a KTable (`WindowedTupleForwarder`: with caching, once per window
  * per commit). With `EmitStrategy.onWindowClose()` (KIP-825) nothing is emitted on update:
  * whenever stream time closes windows (`end + grace <= streamTime`), each window that closed
- * since the last emission is emitted once, with its final aggregate, by window start then key,
- * before the record that closed them is aggregated.
+ * since the last emission is emitted once, with its final aggregate, by window start, then in
+ * the order the windows were created, before the record that closed them is aggregated.
+ * The processor finds them in an index of the windows not emitted yet (window start → keys,
+ * one entry per window, added when the aggregate creates the window), so emitting reads only
+ * the closed windows (point reads, mostly from the record cache) instead of scanning the store
+ * (a time-range scan of a key-first store reads every key of every live segment, and sorts the
+ * whole record cache). The index is memory only: it is built from the store at the first record
+ * after a start (a restart finds the windows restored from the changelog), and holds at most
+ * what the store holds (the windows still open).
  */
 import type { Processor, ProcessorContext, StreamRecord } from '../../processor/api.ts'
 import type { Change } from '../../processor/change.ts'
@@ -63,6 +70,8 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
    * closed before it and still in the store may be emitted again (at least once).
    */
   #lastEmittedStart = -1
+  /** Emit-final: the keys of each window not emitted yet, by window start; null until built from the store. */
+  #pending: Map<number, K[]> | null = null
 
   constructor(def: KStreamWindowAggregate<K, V, VA>) {
     this.#def = def
@@ -86,7 +95,10 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     const closeTime = this.#observedStreamTime - def.windows.graceMs
     // Emit-final: windows this record's time closes go out first, before its writes move the
     // store's retention past them (the record itself only updates windows still open).
-    if (def.emitFinal) this.#emitClosed(closeTime)
+    if (def.emitFinal) {
+      this.#pending ??= this.#pendingFromStore()
+      this.#emitClosed(closeTime)
+    }
     for (const window of def.windows.windowsFor(timestamp)) {
       if (window.endMs <= closeTime) {
         this.#context.metrics().recordDropped()
@@ -95,8 +107,10 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
       const old = this.#store.fetch(key, window.startMs)
       let aggregate: VA | null
       let newTimestamp = timestamp
-      if (old === undefined) aggregate = def.initializer()
-      else {
+      if (old === undefined) {
+        aggregate = def.initializer()
+        if (this.#pending !== null) this.#addPending(window.startMs, key)
+      } else {
         aggregate = old.value
         if (old.timestamp > newTimestamp) newTimestamp = old.timestamp
       }
@@ -108,9 +122,9 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
 
   /**
    * Emits every window that closed (end <= closeTime) since the last emission. Window ends lie
-   * on the grid `start + size` (starts are multiples of the advance), so the store is only read
-   * when the close time crosses a window end (Kafka's `shouldRangeFetch`); the read is a time
-   * range over all keys, once per advance interval of stream time.
+   * on the grid `start + size` (starts are multiples of the advance), so there is only work
+   * when the close time crosses a window end (Kafka's `shouldRangeFetch`), once per advance
+   * interval of stream time; each closed window is then read once from the store.
    */
   #emitClosed(closeTime: number): void {
     const { sizeMs, advanceMs } = this.#def.windows
@@ -118,10 +132,33 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     if (lastClosedStart < 0) return
     const to = Math.floor(lastClosedStart / advanceMs) * advanceMs
     if (to <= this.#lastEmittedStart) return
-    const from = this.#lastEmittedStart < 0 ? 0 : this.#lastEmittedStart + 1
     this.#lastEmittedStart = to
-    const closed = [...this.#store.fetchAll(from, to)]
-    closed.sort((a, b) => a.key.window.startMs - b.key.window.startMs)
-    for (const { key, value } of closed) this.#forwarder.forward(key, value.value, null, value.timestamp)
+    const pending = this.#pending!
+    const starts: number[] = []
+    for (const start of pending.keys()) if (start <= to) starts.push(start)
+    starts.sort((a, b) => a - b)
+    for (const start of starts) {
+      const keys = pending.get(start)!
+      pending.delete(start)
+      for (const key of keys) {
+        const stored = this.#store.fetch(key, start)
+        // Absent: expired from the store (only after a restart, for windows closed long before).
+        if (stored !== undefined) this.#forwarder.forward({ key, window: { startMs: start, endMs: start + sizeMs } }, stored.value, null, stored.timestamp)
+      }
+    }
+  }
+
+  #addPending(start: number, key: K): void {
+    const pending = this.#pending!
+    const keys = pending.get(start)
+    if (keys === undefined) pending.set(start, [key])
+    else keys.push(key)
+  }
+
+  /** The index of windows not emitted yet, from the store: every window it holds (already-emitted ones again after a restart: at least once). */
+  #pendingFromStore(): Map<number, K[]> {
+    this.#pending = new Map()
+    for (const { key } of this.#store.all()) this.#addPending(key.window.startMs, key.key)
+    return this.#pending
   }
 }

@@ -69,6 +69,20 @@ describe.each(kinds)('window store (%s)', (kind) => {
     expect(store.expiredRecords).toBe(1)
   })
 
+  it.each([false, true])('reads time ranges across segments in key then time order (caching %s)', async (caching) => {
+    sandbox = new StoreSandbox()
+    // Retention 10 min: segments of 5 min; an uncached store reads only the segments of the time range.
+    const { store } = await open({ retention: 10 * MINUTE, caching })
+    for (const key of ['b', 'a', 'ab']) for (let t = 0; t < 10 * MINUTE; t += MINUTE) store.put(key, `${key}${t / MINUTE}`, t)
+    expect([...store.fetchRange('a', 4 * MINUTE, 6 * MINUTE)].map((e) => e.value)).toEqual(['a4', 'a5', 'a6'])
+    expect([...store.backwardFetchRange('ab', 4 * MINUTE, 5 * MINUTE)].map((e) => e.value)).toEqual(['ab5', 'ab4'])
+    expect([...store.fetchKeyRange('a', 'ab', 4.5 * MINUTE, 5 * MINUTE)].map((e) => e.value)).toEqual(['a5', 'ab5'])
+    expect([...store.fetchAll(4 * MINUTE, 5 * MINUTE)].map((e) => e.value)).toEqual(['a4', 'a5', 'ab4', 'ab5', 'b4', 'b5'])
+    await store.flush()
+    expect([...store.fetchAll(9 * MINUTE, 20 * MINUTE)].map((e) => e.value)).toEqual(['a9', 'ab9', 'b9'])
+    expect(store.fetch('b', 5 * MINUTE)).toBe('b5')
+  })
+
   it('keeps every duplicate when it retains duplicates', async () => {
     sandbox = new StoreSandbox()
     const { store } = await open({ dups: true })
