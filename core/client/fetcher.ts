@@ -86,7 +86,19 @@ interface PartitionBuffer {
   /** OFFSET_OUT_OF_RANGE at fetchOffset: reset once the buffered records are taken. */
   outOfRange: boolean
   retryAt: number
+  /** `partitionMaxBytes` of this partition's next fetch: grows from FIRST_FETCH_BYTES (slow start). */
+  fetchSize: number
 }
+
+/**
+ * Slow start: a partition's first fetch after an assignment, seek or reset asks for this many
+ * bytes (or `maxPartitionFetchBytes`, when smaller), and each answered fetch raises the size
+ * FETCH_GROWTH times, up to `maxPartitionFetchBytes`. The first records arrive after a short
+ * transfer, and the application works through them while the larger fetches are in flight,
+ * instead of waiting for whole `maxPartitionFetchBytes` responses of every partition at once.
+ */
+const FIRST_FETCH_BYTES = 256 * 1024
+const FETCH_GROWTH = 4
 
 /** Errors after which the partition's leader or topic must be looked up again. */
 const METADATA_ERRORS: ReadonlySet<number> = new Set([
@@ -103,7 +115,13 @@ export class Fetcher {
   readonly #config: ConsumerConfig
   readonly #logger: Logger
   readonly #buffers = new PartitionMap<PartitionBuffer>()
-  readonly #inFlight = new Map<number, AbortController>()
+  /** The fetch in flight per node (a token per fetch). */
+  readonly #inFlight = new Map<number, object>()
+  /**
+   * One abort controller per node, shared by its fetches (one in flight at a time) and aborted
+   * by `close()`: a fetch needs a signal, not a controller (and a signal) of its own.
+   */
+  readonly #controllers = new Map<number, AbortController>()
   readonly #nodeRetryAt = new Map<number, number>()
   readonly #waiters = new Set<() => void>()
   readonly #unsubscribe: () => void
@@ -149,29 +167,33 @@ export class Fetcher {
   #sendFetches(): void {
     if (this.#closed) return
     const now = Date.now()
-    const byNode = new Map<number, { tp: TopicPartition; buffer: PartitionBuffer; caughtUp: boolean }[]>()
+    // Created when first needed: most calls (after each take) find every partition in flight.
+    let byNode: Map<number, { tp: TopicPartition; buffer: PartitionBuffer; caughtUp: boolean }[]> | null = null
     /** Nodes leading a partition with records still to fetch whose buffer has no room for a fetch. */
-    const withBacklog = new Set<number>()
-    const unknownLeaders = new Set<string>()
+    let withBacklog: Set<number> | null = null
+    let unknownLeaders: Set<string> | null = null
     let nextRetry = Infinity
     for (const [tp, state] of this.#subscriptions.list()) {
       if (state.position === null || state.paused) continue
       let buffer = this.#buffers.get(tp)
       if (!buffer || buffer.epoch !== state.epoch) {
-        buffer = { epoch: state.epoch, chunks: [], bytes: 0, fetchOffset: state.position, inFlight: false, error: null, outOfRange: false, retryAt: 0 }
+        buffer = {
+          epoch: state.epoch, chunks: [], bytes: 0, fetchOffset: state.position, inFlight: false, error: null, outOfRange: false, retryAt: 0,
+          fetchSize: Math.min(FIRST_FETCH_BYTES, this.#config.maxPartitionFetchBytes),
+        }
         this.#buffers.set(tp, buffer)
       }
       if (buffer.inFlight || buffer.error || buffer.outOfRange) continue
       // As of the last response there is nothing past fetchOffset: fetched alone, it would wait.
       const caughtUp = state.highWatermark >= 0 && buffer.fetchOffset >= state.highWatermark
       const bound = this.#config.maxBufferedBytesPerPartition
-      if (buffer.bytes > 0 && bound - buffer.bytes < Math.min(this.#config.maxPartitionFetchBytes, bound)) {
-        if (!caughtUp) withBacklog.add(this.#metadata.leaderFor(tp.topic, tp.partition))
+      if (buffer.bytes > 0 && bound - buffer.bytes < Math.min(buffer.fetchSize, bound)) {
+        if (!caughtUp) (withBacklog ??= new Set()).add(this.#metadata.leaderFor(tp.topic, tp.partition))
         continue
       }
       const leader = this.#metadata.leaderFor(tp.topic, tp.partition)
       if (leader < 0) {
-        unknownLeaders.add(tp.topic)
+        (unknownLeaders ??= new Set()).add(tp.topic)
         continue
       }
       const retryAt = Math.max(buffer.retryAt, this.#nodeRetryAt.get(leader) ?? 0)
@@ -180,18 +202,21 @@ export class Fetcher {
         continue
       }
       if (this.#inFlight.has(leader)) continue
-      const list = byNode.get(leader) ?? []
-      list.push({ tp, buffer, caughtUp })
-      byNode.set(leader, list)
+      byNode ??= new Map()
+      const list = byNode.get(leader)
+      if (list === undefined) byNode.set(leader, [{ tp, buffer, caughtUp }])
+      else list.push({ tp, buffer, caughtUp })
     }
-    for (const [nodeId, list] of byNode) {
-      // A fetch of caught-up partitions only long-polls, and meanwhile the node gets no other
-      // fetch: partitions with records still to fetch (their buffers full now) would run dry and
-      // wait up to fetchMaxWaitMs. Those go with the next fetch of such a partition instead.
-      if (withBacklog.has(nodeId) && list.every((entry) => entry.caughtUp)) continue
-      void this.#fetchFrom(nodeId, list)
+    if (byNode !== null) {
+      for (const [nodeId, list] of byNode) {
+        // A fetch of caught-up partitions only long-polls, and meanwhile the node gets no other
+        // fetch: partitions with records still to fetch (their buffers full now) would run dry and
+        // wait up to fetchMaxWaitMs. Those go with the next fetch of such a partition instead.
+        if (withBacklog?.has(nodeId) === true && list.every((entry) => entry.caughtUp)) continue
+        void this.#fetchFrom(nodeId, list)
+      }
     }
-    if (unknownLeaders.size > 0) this.#refreshMetadata(unknownLeaders)
+    if (unknownLeaders !== null) this.#refreshMetadata(unknownLeaders)
     if (nextRetry < Infinity) {
       clearTimeout(this.#retryTimer)
       this.#retryTimer = setTimeout(() => this.#schedule(), nextRetry - now)
@@ -199,8 +224,10 @@ export class Fetcher {
   }
 
   async #fetchFrom(nodeId: number, list: readonly { tp: TopicPartition; buffer: PartitionBuffer }[]): Promise<void> {
-    const controller = new AbortController()
-    this.#inFlight.set(nodeId, controller)
+    const token = {}
+    this.#inFlight.set(nodeId, token)
+    let controller = this.#controllers.get(nodeId)
+    if (controller === undefined) this.#controllers.set(nodeId, (controller = new AbortController()))
     const sent = list.map(({ tp, buffer }) => ({ tp, buffer, fetchOffset: buffer.fetchOffset }))
     for (const { buffer } of sent) buffer.inFlight = true
     try {
@@ -217,15 +244,15 @@ export class Fetcher {
         this.#refreshMetadata(new Set(sent.map((s) => s.tp.topic)))
       }
     } finally {
-      if (this.#inFlight.get(nodeId) === controller) this.#inFlight.delete(nodeId)
+      if (this.#inFlight.get(nodeId) === token) this.#inFlight.delete(nodeId)
       for (const { buffer } of sent) buffer.inFlight = false
       this.#schedule()
       if (this.hasData()) this.wakeup()
     }
   }
 
-  #request(sent: readonly { tp: TopicPartition; fetchOffset: number }[]): FetchRequest {
-    const offsets = PartitionMap.of(sent.map((s) => [s.tp, s.fetchOffset] as const))
+  #request(sent: readonly { tp: TopicPartition; buffer: PartitionBuffer; fetchOffset: number }[]): FetchRequest {
+    const offsets = PartitionMap.of(sent.map((s) => [s.tp, s] as const))
     return {
       clusterId: null,
       replicaId: -1,
@@ -243,10 +270,10 @@ export class Fetcher {
         partitions: partitions.map((partition) => ({
           partition,
           currentLeaderEpoch: -1,
-          fetchOffset: offsets.get({ topic, partition })!,
+          fetchOffset: offsets.get({ topic, partition })!.fetchOffset,
           lastFetchedEpoch: -1,
           logStartOffset: -1,
-          partitionMaxBytes: this.#config.maxPartitionFetchBytes,
+          partitionMaxBytes: offsets.get({ topic, partition })!.buffer.fetchSize,
           replicaDirectoryId: ZERO_UUID,
         })),
       })),
@@ -288,6 +315,7 @@ export class Fetcher {
         buffer.bytes += chunk.bytes
       }
       buffer.fetchOffset = decoded.nextFetchOffset
+      if (decoded.chunks.length > 0) buffer.fetchSize = Math.min(buffer.fetchSize * FETCH_GROWTH, this.#config.maxPartitionFetchBytes)
     } else if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
       if (this.#config.autoOffsetReset === 'none') {
         buffer.error = new CoreError('CORE_OFFSET_OUT_OF_RANGE', `Offset ${fetchOffset} of ${formatTopicPartition(tp)} is out of range (log start ${data.logStartOffset}, high watermark ${data.highWatermark}) and autoOffsetReset is 'none'; seek to a valid offset`)
@@ -413,7 +441,8 @@ export class Fetcher {
     this.#closed = true
     this.#unsubscribe()
     clearTimeout(this.#retryTimer)
-    for (const controller of this.#inFlight.values()) controller.abort()
+    for (const controller of this.#controllers.values()) controller.abort()
+    this.#controllers.clear()
     this.#inFlight.clear()
     this.#buffers.clear()
     this.wakeup()

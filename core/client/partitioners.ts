@@ -5,10 +5,16 @@
  *   Kafka's murmur2 variant (seed 0x9747b28c). The same key lands on the same partition whether
  *   a Java, librdkafka (murmur2_random) or Creek producer sends it.
  * - Keyless records: sticky, as Kafka's built-in partitioner (KIP-480/794): stay on one
- *   partition until `batch.size` bytes went to it, then switch to another at random, so batches
- *   fill up instead of spreading one record per partition.
+ *   partition until `batch.size` bytes went to it and its batch is full, then switch to another
+ *   at random, so batches fill up instead of spreading one record per partition. As in Kafka's
+ *   producer (which switches only once the partition's last batch is full), the switch falls on
+ *   a batch boundary: the partitioner follows how the producer fills batches (`recordSize`
+ *   estimates plus the batch header, a batch closed once it reaches `batch.size` or the next
+ *   record does not fit), so it does not leave a batch of a few records behind to wait for
+ *   `linger.ms`. It also switches after 2 × `batch.size` bytes, whatever the batches.
  * - A record with an explicit partition keeps it.
  */
+import { RECORD_BATCH_HEADER_SIZE } from '../protocol/record-batch-header.ts'
 
 /** Kafka's murmur2 (Utils.murmur2 in the Java client), as a signed 32-bit integer. */
 export function murmur2(data: Uint8Array): number {
@@ -67,31 +73,75 @@ export type Partitioner = (record: PartitionerRecord, numPartitions: number) => 
 export interface DefaultPartitionerOptions {
   /** Bytes after which a keyless topic switches partition (the producer's batch.size). */
   readonly batchSize?: number
+  /**
+   * The producer's open batch of a partition: its estimated size, header included, 0 when it
+   * has none. Read at the first record of each send (`SendRecord.sendId`), so that switches
+   * stay on batch boundaries when batches close for other reasons (`linger.ms`, flush).
+   */
+  readonly openBatchBytes?: (topic: string, partition: number) => number
   /** Random source in [0, 1), injectable for tests. */
   readonly random?: () => number
 }
 
 /** Kafka's default: murmur2 for keyed records, sticky for keyless ones. */
+/** What the producer passes its own partitioner: the record, and which send it belongs to. */
+export interface SendRecord extends PartitionerRecord {
+  /** Changes with every send. */
+  readonly sendId: number
+}
+
+/** A keyless topic's sticky partition. */
+interface StickyState {
+  readonly partition: number
+  /** The send `batchBytes` was last synchronised with the producer's batches in. */
+  sendId: number
+  /** Record bytes sent to the partition since it was chosen. */
+  bytes: number
+  /** Estimated size of its open batch, header included; 0 when the last one is closed (full). */
+  batchBytes: number
+}
+
 export function defaultPartitioner(options: DefaultPartitionerOptions = {}): Partitioner {
   const batchSize = options.batchSize ?? 16_384
   const random = options.random ?? Math.random
-  const sticky = new Map<string, { partition: number; bytes: number }>()
+  const sticky = new Map<string, StickyState>()
   // Records mostly come in runs for one topic: its state is kept at hand.
   let lastTopic: string | null = null
-  let last: { partition: number; bytes: number } | undefined
+  let last: StickyState | undefined
+  const openBatchBytes = options.openBatchBytes
+  const switchPartition = (topic: string, state: StickyState | undefined, sendId: number, numPartitions: number): StickyState => {
+    const previous = state?.partition
+    let partition = Math.floor(random() * numPartitions)
+    if (numPartitions > 1 && partition === previous) partition = (partition + 1) % numPartitions
+    const next: StickyState = { partition, sendId, bytes: 0, batchBytes: openBatchBytes?.(topic, partition) ?? 0 }
+    sticky.set(topic, next)
+    last = next
+    return next
+  }
   return (record, numPartitions) => {
     if (record.key !== null) return partitionForKey(record.key, numPartitions)
-    let state = record.topic === lastTopic ? last : sticky.get(record.topic)
-    if (!state || state.partition >= numPartitions || state.bytes >= batchSize) {
-      const previous = state?.partition
-      let partition = Math.floor(random() * numPartitions)
-      if (numPartitions > 1 && partition === previous) partition = (partition + 1) % numPartitions
-      state = { partition, bytes: 0 }
-      sticky.set(record.topic, state)
+    const size = record.sizeInBytes
+    let state = last
+    if (record.topic !== lastTopic) {
+      state = sticky.get(record.topic)
+      lastTopic = record.topic
+      last = state
     }
-    lastTopic = record.topic
-    last = state
-    state.bytes += record.sizeInBytes
+    const sendId = (record as Partial<SendRecord>).sendId ?? -1
+    if (state !== undefined && state.sendId !== sendId && openBatchBytes !== undefined && state.partition < numPartitions) {
+      // A new send: the producer's batches are as the earlier sends left them.
+      state.batchBytes = openBatchBytes(record.topic, state.partition)
+      state.sendId = sendId
+    }
+    if (state === undefined || state.partition >= numPartitions || (state.bytes >= batchSize
+      && (state.batchBytes === 0 || state.batchBytes + size > batchSize)) || state.bytes >= 2 * batchSize) {
+      state = switchPartition(record.topic, state, sendId, numPartitions)
+    }
+    state.bytes += size
+    // The batch this record joins, as the producer fills it: a new one when it does not fit.
+    const open = state.batchBytes
+    const batchBytes = (open > 0 && open + size <= batchSize ? open : RECORD_BATCH_HEADER_SIZE) + size
+    state.batchBytes = batchBytes >= batchSize ? 0 : batchBytes
     return state.partition
   }
 }

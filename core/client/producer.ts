@@ -18,8 +18,9 @@
  *   partition rule, records of one partition are written in call order, retries included.
  * - Memory: bytes of records not yet acknowledged stay under `bufferMemory`; a send that does
  *   not fit waits (FIFO) until batches are acknowledged, and meanwhile no batch lingers.
- * - The per-record path allocates one record object and, on acknowledgement, one
- *   `RecordMetadata`; keys and values given as buffers are not copied; batches are encoded once.
+ * - The per-record path allocates nothing until the acknowledgement (one `RecordMetadata`):
+ *   records are checked into reused columns and written straight into their batches' bytes;
+ *   keys and values given as buffers are not copied; batches are encoded once.
  * - The transport is not owned: `close()` flushes, then stops timers; it leaves the transport
  *   open (the `Creek` instance that made it closes it).
  */
@@ -30,7 +31,7 @@ import { type CompressionType, parseCompressionType } from '../protocol/compress
 import { RECORD_BATCH_HEADER_SIZE } from '../protocol/record-batch-header.ts'
 import { ClusterMetadata, type TopicInfo } from './cluster-metadata.ts'
 import { defaultPartitioner, type Partitioner } from './partitioners.ts'
-import { type RecordMetadata, SendHandle, recordSize } from './producer-batch.ts'
+import { type RecordColumns, type RecordMetadata, SendHandle, recordSize } from './producer-batch.ts'
 import { type Acks, type ProducerConfig, type ProducerOptions, resolveProducerConfig } from './producer-config.ts'
 import {
   NO_HEADERS, type ProducerSend, type ProducerSendBatch, type TopicMessages, toBytes, toRecordHeaders,
@@ -39,20 +40,49 @@ import { RecordAccumulator } from './record-accumulator.ts'
 import { Sender } from './sender.ts'
 import type { Transport } from './transport.ts'
 
-/** A send checked and turned into records, ready to be appended. */
 /**
- * A checked send, one column per record field (arrays per send rather than objects per
- * record: they die as soon as the records are written into their batches).
+ * The columns of a checked send (see `RecordColumns`), with each record's partition and topic
+ * (an index into the send's `topicMessages`). Sized for `capacity` records; a send uses the
+ * first `count`.
  */
-interface PreparedSend {
-  readonly handle: SendHandle
-  readonly topics: string[]
+interface SendColumns extends RecordColumns {
   readonly keys: (Buffer | null)[]
   readonly values: (Buffer | null)[]
   readonly headers: (readonly RecordHeader[])[]
-  readonly timestamps: number[]
-  readonly sizes: number[]
-  readonly partitions: number[]
+  readonly partitions: Int32Array
+  readonly topicIndexes: Int32Array
+  readonly capacity: number
+}
+
+function newColumns(capacity: number): SendColumns {
+  return {
+    keys: new Array<Buffer | null>(capacity).fill(null),
+    values: new Array<Buffer | null>(capacity).fill(null),
+    headers: new Array<readonly RecordHeader[]>(capacity).fill(NO_HEADERS),
+    timestamps: new Float64Array(capacity),
+    sizes: new Int32Array(capacity),
+    partitions: new Int32Array(capacity),
+    topicIndexes: new Int32Array(capacity),
+    capacity,
+  }
+}
+
+/** Sends up to this many records reuse the producer's columns (larger ones get their own). */
+const REUSED_COLUMNS_CAPACITY = 16_384
+
+/**
+ * A send checked and turned into records, ready to be appended: one column per record field
+ * rather than an object per record. The producer keeps one set of columns for the next send
+ * (`#spareColumns`); a send borrows them and gives them back, cleared, once its records are
+ * written into their batches, so a stream of sends allocates nothing per record. A send that
+ * must wait for memory keeps them until then: sends after it wait too, with columns of their own.
+ */
+interface PreparedSend {
+  readonly handle: SendHandle
+  readonly count: number
+  readonly columns: SendColumns
+  /** Topic names by index in the send's `topicMessages`. */
+  readonly topics: readonly string[]
   readonly bytes: number
   readonly acks: -1 | 0 | 1
   readonly compression: CompressionType
@@ -76,10 +106,12 @@ export class Producer {
   readonly #ownsMetadata: boolean
   readonly #partitioner: Partitioner
   /** What the partitioner is given, refilled for each record (valid only during the call). */
-  readonly #partitionerRecord: { topic: string; key: Buffer | null; value: Buffer | null; sizeInBytes: number } = { topic: '', key: null, value: null, sizeInBytes: 0 }
+  readonly #partitionerRecord: { topic: string; key: Buffer | null; value: Buffer | null; sizeInBytes: number; sendId: number } = { topic: '', key: null, value: null, sizeInBytes: 0, sendId: 0 }
   readonly #accumulator: RecordAccumulator
   readonly #sender: Sender
   readonly #clock: () => number = Date.now
+  /** Columns for the next send, null while a send is being prepared with them. */
+  #spareColumns: SendColumns | null = null
   /** Sends that wait for something before they can be queued, in call order. */
   #chain: Promise<void> = Promise.resolve()
   #waitingSends = 0
@@ -96,7 +128,10 @@ export class Producer {
       retryBackoffMs: this.config.retryBackoffMs,
       retryBackoffMaxMs: this.config.retryBackoffMaxMs,
     })
-    this.#partitioner = this.config.partitioner ?? defaultPartitioner({ batchSize: this.config.batchSize })
+    this.#partitioner = this.config.partitioner ?? defaultPartitioner({
+      batchSize: this.config.batchSize,
+      openBatchBytes: (topic, partition) => this.#accumulator.openBatchBytes(topic, partition),
+    })
     this.#accumulator = new RecordAccumulator({
       batchSize: this.config.batchSize,
       lingerMs: this.config.lingerMs,
@@ -137,11 +172,18 @@ export class Producer {
       if (this.#waitingSends > 0) return this.#sendLater(request, null)
       const topics = this.#cachedTopics(request.topicMessages)
       const now = this.#clock()
-      const prepared = topics === null ? null : this.#prepare(request, topics, false, now)
-      if (prepared !== null && this.#accumulator.memory.tryAcquire(prepared.bytes)) {
-        this.#append(prepared, now)
+      const prepared = topics === null ? null : this.#prepare(request, topics, false, now, true)
+      if (prepared === null) return this.#sendLater(request, null)
+      if (this.#accumulator.memory.tryAcquire(prepared.bytes)) {
+        try {
+          this.#append(prepared, now)
+        } finally {
+          this.#giveBack(prepared.columns, prepared.count)
+        }
         return prepared.handle.promise
       }
+      // The send waits for memory and keeps the columns meanwhile: later sends queue behind it
+      // (#sendLater) and prepare columns of their own.
       return this.#sendLater(request, prepared)
     } catch (error) {
       return Promise.reject(error)
@@ -167,9 +209,9 @@ export class Producer {
         if (prepared === null) {
           const names = request.topicMessages.map((tm) => tm.topic)
           const topics = this.#cachedTopics(request.topicMessages) ?? await this.#metadata.ensureTopics(names)
-          prepared = this.#prepare(request, topics, false, this.#clock())
+          prepared = this.#prepare(request, topics, false, this.#clock(), false)
           // An explicit partition past the cached count: the topic may have grown.
-          prepared ??= this.#prepare(request, await this.#metadata.ensureTopics(names, { forceRefresh: true }), true, this.#clock())!
+          prepared ??= this.#prepare(request, await this.#metadata.ensureTopics(names, { forceRefresh: true }), true, this.#clock(), false)!
         }
         const memory = this.#accumulator.memory
         if (!memory.tryAcquire(prepared.bytes)) {
@@ -179,6 +221,7 @@ export class Producer {
           await memory.acquire(prepared.bytes)
         }
         this.#append(prepared, this.#clock())
+        this.#giveBack(prepared.columns, prepared.count)
         return prepared.handle
       } finally {
         this.#waitingSends--
@@ -192,34 +235,69 @@ export class Producer {
    * Checks a send and turns it into records with partitions. Throws on any invalid message,
    * so a send is queued whole or not at all. Returns null when an explicit partition is past
    * the cached partition count and `final` is false (the caller refreshes and calls again).
+   * `borrow`: use the producer's spare columns when free and large enough; the caller then
+   * gives them back (`#giveBack`) once the records are appended.
    */
-  #prepare(request: ProducerSendBatch, topics: readonly TopicInfo[], final: boolean, now: number): PreparedSend | null {
+  #prepare(request: ProducerSendBatch, topics: readonly TopicInfo[], final: boolean, now: number, borrow: boolean): PreparedSend | null {
     const { config } = this
     const acks = request.acks === undefined ? config.acks : parseAcks(request.acks)
     const compression = request.compression === undefined ? config.compression : parseCompressionType(request.compression)
     const { topicMessages } = request
     let count = 0
     for (const tm of topicMessages) count += tm.messages.length
-    const handle = new SendHandle(count)
-    const topicColumn = new Array<string>(count)
-    const keys = new Array<Buffer | null>(count)
-    const values = new Array<Buffer | null>(count)
-    const headerColumn = new Array<readonly RecordHeader[]>(count)
-    const timestamps = new Array<number>(count)
-    const sizes = new Array<number>(count)
-    const partitions = new Array<number>(count)
+    let columns: SendColumns
+    const spare = this.#spareColumns
+    if (borrow && count <= REUSED_COLUMNS_CAPACITY) {
+      columns = spare !== null && spare.capacity >= count ? spare : newColumns(Math.min(REUSED_COLUMNS_CAPACITY, Math.max(count, 2 * (spare?.capacity ?? 0), 64)))
+      this.#spareColumns = null
+    } else {
+      columns = newColumns(count)
+    }
+    try {
+      const prepared = this.#fill(request, topics, final, now, count, columns, acks, compression)
+      if (prepared === null && columns.capacity <= REUSED_COLUMNS_CAPACITY) this.#giveBack(columns, count)
+      return prepared
+    } catch (error) {
+      if (columns.capacity <= REUSED_COLUMNS_CAPACITY) this.#giveBack(columns, count)
+      throw error
+    }
+  }
+
+  /** Clears `columns` (so that they hold no buffers) and keeps them for the next send. */
+  #giveBack(columns: SendColumns, count: number): void {
+    if (columns.capacity > REUSED_COLUMNS_CAPACITY) return
+    columns.keys.fill(null, 0, count)
+    columns.values.fill(null, 0, count)
+    columns.headers.fill(NO_HEADERS, 0, count)
+    if (this.#spareColumns === null || this.#spareColumns.capacity < columns.capacity) this.#spareColumns = columns
+  }
+
+  /** `#prepare`'s checks, writing each record into `columns`. */
+  #fill(
+    request: ProducerSendBatch, topics: readonly TopicInfo[], final: boolean, now: number, count: number,
+    columns: SendColumns, acks: -1 | 0 | 1, compression: CompressionType,
+  ): PreparedSend | null {
+    const { config } = this
+    const { topicMessages } = request
+    const { keys, values, headers: headerColumn, timestamps, sizes, partitions, topicIndexes } = columns
+    const topicNames = new Array<string>(topicMessages.length)
     const maxRecordSize = config.maxRequestSize - RECORD_BATCH_HEADER_SIZE
     const forPartitioner = this.#partitionerRecord
+    forPartitioner.sendId++
     let bytes = 0
     let index = 0
     for (let t = 0; t < topicMessages.length; t++) {
       const { topic, messages } = topicMessages[t]
+      topicNames[t] = topic
       const numPartitions = topics[t].partitions.length
       for (let m = 0; m < messages.length; m++) {
         const message = messages[m]
         if (message === null || typeof message !== 'object') throw invalid(`Message ${m} for topic '${topic}' is not an object`)
-        const key = toBytes(message.key, 'A message key')
-        const value = toBytes(message.value, 'A message value')
+        // Buffers and null, the common cases, without a call.
+        const rawKey = message.key
+        const key = rawKey == null ? null : rawKey instanceof Buffer ? rawKey : toBytes(rawKey, 'A message key')
+        const rawValue = message.value
+        const value = rawValue == null ? null : rawValue instanceof Buffer ? rawValue : toBytes(rawValue, 'A message value')
         const headers = message.headers === undefined ? NO_HEADERS : toRecordHeaders(message.headers)
         let timestamp = message.timestamp
         if (timestamp === undefined) timestamp = now
@@ -248,7 +326,7 @@ export class Producer {
             throw invalid(`The partitioner returned ${String(partition)} for topic '${topic}', which has ${numPartitions} partitions`)
           }
         }
-        topicColumn[index] = topic
+        topicIndexes[index] = t
         keys[index] = key
         values[index] = value
         headerColumn[index] = headers
@@ -263,14 +341,22 @@ export class Producer {
       throw new CoreError('CORE_RECORD_TOO_LARGE', `A send of ${count} records (${bytes} bytes) is larger than bufferMemory `
         + `(${config.bufferMemory}); split it or raise bufferMemory`)
     }
-    return { handle, topics: topicColumn, keys, values, headers: headerColumn, timestamps, sizes, partitions, bytes, acks, compression }
+    return { handle: new SendHandle(count), count, columns, topics: topicNames, bytes, acks, compression }
   }
 
+  /** Appends the send's records, each run of records for one partition in one call. */
   #append(prepared: PreparedSend, now: number): void {
-    const { handle, topics, keys, values, headers, timestamps, sizes, partitions, acks, compression } = prepared
+    const { handle, count, columns, topics, acks, compression } = prepared
+    const { partitions, topicIndexes } = columns
     const accumulator = this.#accumulator
-    for (let i = 0; i < partitions.length; i++) {
-      accumulator.append(topics[i], partitions[i], handle, i, timestamps[i], keys[i], values[i], headers[i], sizes[i], acks, compression, now)
+    let from = 0
+    while (from < count) {
+      const partition = partitions[from]
+      const t = topicIndexes[from]
+      let to = from + 1
+      while (to < count && partitions[to] === partition && topicIndexes[to] === t) to++
+      accumulator.appendRecords(topics[t], partition, handle, columns, from, to, acks, compression, now)
+      from = to
     }
   }
 

@@ -20,10 +20,10 @@
  * Concurrency: single-threaded; `onReady` is called whenever a partition may have become ready.
  */
 import type { CompressionType } from '../protocol/compression/codecs.ts'
-import { type RecordHeader, decodeRecordBatch } from '../protocol/record-batch.ts'
+import { decodeRecordBatch } from '../protocol/record-batch.ts'
 import { RECORD_BATCH_HEADER_SIZE } from '../protocol/record-batch-header.ts'
 import { BufferMemory } from './buffer-memory.ts'
-import { ProducerBatch, type SendHandle, recordSize } from './producer-batch.ts'
+import { ProducerBatch, type RecordColumns, type SendHandle, recordSize } from './producer-batch.ts'
 
 export interface PartitionQueue {
   readonly topic: string
@@ -72,32 +72,36 @@ export class RecordAccumulator {
   }
 
   /**
-   * Appends record `index` of `send` (its bytes, `size` by `recordSize`, taken from `memory` by
-   * the caller). Throws CORE_INVALID_ARGUMENT, appending nothing, for a record the batch format
-   * cannot hold.
+   * Appends records `from` to `to - 1` of `send`, all for `partition` of `topic`, in order (their
+   * bytes, `columns.sizes` by `recordSize`, taken from `memory` by the caller). Throws
+   * CORE_INVALID_ARGUMENT for a record the batch format cannot hold; the records before it
+   * stay appended, nothing of it or after it is.
    */
-  append(
-    topic: string, partition: number, send: SendHandle, index: number, timestamp: number,
-    key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[], size: number,
+  appendRecords(
+    topic: string, partition: number, send: SendHandle, columns: RecordColumns, from: number, to: number,
     acks: -1 | 0 | 1, compression: CompressionType, now: number,
   ): void {
     const queue = this.#queue(topic, partition)
-    let batch = queue.open
-    if (batch !== null && (batch.acks !== acks || batch.compression !== compression || !batch.hasRoom(size, this.#batchSize))) {
-      this.#close(queue)
-      batch = null
+    const batchSize = this.#batchSize
+    let i = from
+    while (i < to) {
+      let batch = queue.open
+      if (batch !== null && (batch.acks !== acks || batch.compression !== compression || !batch.hasRoom(columns.sizes[i], batchSize))) {
+        this.#close(queue)
+        batch = null
+      }
+      if (batch === null) {
+        // Full batches last time: allocate a full one; a trickle: start small and grow.
+        const capacity = Math.min(batchSize, Math.max(queue.lastBatchBytes, 1024)) + RECORD_BATCH_HEADER_SIZE
+        batch = new ProducerBatch(topic, partition, acks, compression, now, Math.max(capacity, columns.sizes[i] + RECORD_BATCH_HEADER_SIZE))
+        queue.open = batch
+        this.#incomplete.add(batch)
+        this.#openQueues.add(queue)
+        this.#scheduleLinger()
+      }
+      i = batch.appendRecords(send, columns, i, to, batchSize)
+      if (batch.sizeInBytes >= batchSize) this.#close(queue)
     }
-    if (batch === null) {
-      // Full batches last time: allocate a full one; a trickle: start small and grow.
-      const capacity = Math.min(this.#batchSize, Math.max(queue.lastBatchBytes, 1024)) + RECORD_BATCH_HEADER_SIZE
-      batch = new ProducerBatch(topic, partition, acks, compression, now, Math.max(capacity, size + RECORD_BATCH_HEADER_SIZE))
-      queue.open = batch
-      this.#incomplete.add(batch)
-      this.#openQueues.add(queue)
-      this.#scheduleLinger()
-    }
-    batch.append(send, index, timestamp, key, value, headers, size)
-    if (batch.sizeInBytes >= this.#batchSize) this.#close(queue)
   }
 
   #queue(topic: string, partition: number): PartitionQueue {
@@ -113,6 +117,11 @@ export class RecordAccumulator {
     }
     this.#lastQueue = queue
     return queue
+  }
+
+  /** Estimated size (header included) of the open batch of a partition; 0 when it has none. */
+  openBatchBytes(topic: string, partition: number): number {
+    return this.#queues.get(topic)?.[partition]?.open?.sizeInBytes ?? 0
   }
 
   /** Closes every open batch (flush, close, or a send waiting for memory). */

@@ -21,11 +21,23 @@ import { type CompressionType, compress, isCompressionType } from './compression
 import {
   LOG_OVERHEAD, RECORD_BATCH_HEADER_SIZE, TIMESTAMP_TYPE_MASK, TimestampType,
 } from './record-batch-header.ts'
-import type { RecordHeader } from './record-batch-reader.ts'
+import { NO_RECORD_HEADERS, type RecordHeader } from './record-batch-reader.ts'
 import { nullableSize, putVarint, varintSize, writeNullable, writeRecordBatchHeader } from './record-batch.ts'
 import { sizeOfVarlong, writeVarlong } from './varint.ts'
 
 const INT32_MAX = 0x7fff_ffff
+
+/**
+ * Fields of records, one column per field, for `appendAt` (the producer keeps a send's records
+ * so). Timestamps in a Float64Array reach the encoder as plain numbers: passed one by one as
+ * arguments, each would be boxed into a heap number (they exceed small integers).
+ */
+export interface RecordFieldColumns {
+  readonly timestamps: Float64Array
+  readonly keys: readonly (Buffer | null)[]
+  readonly values: readonly (Buffer | null)[]
+  readonly headers: readonly (readonly RecordHeader[])[]
+}
 
 export interface BuildOptions {
   readonly compression: CompressionType
@@ -34,6 +46,8 @@ export interface BuildOptions {
   readonly producerEpoch?: number
   readonly baseSequence?: number
 }
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER
 
 function invalid(message: string): CoreError {
   return new CoreError('CORE_INVALID_ARGUMENT', `Cannot add the record to the batch: ${message}`)
@@ -46,6 +60,8 @@ export class RecordBatchBuilder {
   #baseTimestamp = 0
   #maxTimestamp = -1
   #built = false
+  /** Columns of one record, for `append`. */
+  #one: { timestamps: Float64Array; keys: (Buffer | null)[]; values: (Buffer | null)[]; headers: (readonly RecordHeader[])[] } | null = null
 
   /** `capacity`: bytes to start with (header included); the buffer grows as needed. */
   constructor(capacity = 1024) {
@@ -71,6 +87,26 @@ export class RecordBatchBuilder {
 
   /** Appends a record with the next offset delta; returns the bytes it took. */
   append(timestamp: number, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[]): number {
+    const one = this.#one ??= { timestamps: new Float64Array(1), keys: [null], values: [null], headers: [NO_RECORD_HEADERS] }
+    one.timestamps[0] = timestamp
+    one.keys[0] = key
+    one.values[0] = value
+    one.headers[0] = headers
+    try {
+      return this.appendAt(one, 0)
+    } finally {
+      one.keys[0] = null
+      one.values[0] = null
+      one.headers[0] = NO_RECORD_HEADERS
+    }
+  }
+
+  /** Appends record `i` of `columns` with the next offset delta (as `append`); returns the bytes it took. */
+  appendAt(columns: RecordFieldColumns, i: number): number {
+    const timestamp = columns.timestamps[i]
+    const key = columns.keys[i]
+    const value = columns.values[i]
+    const headers = columns.headers[i]
     if (this.#built) throw new CoreError('CORE_INVALID_ARGUMENT', 'The batch was already built')
     if (this.#count === INT32_MAX) throw invalid(`a batch holds at most ${INT32_MAX} records`)
     if (this.#count === 0) {
@@ -78,12 +114,17 @@ export class RecordBatchBuilder {
       this.#baseTimestamp = timestamp
     }
     const timestampDelta = timestamp - this.#baseTimestamp
-    if (!Number.isSafeInteger(timestamp) || !Number.isSafeInteger(timestampDelta)) {
-      throw invalid(`timestamp ${timestamp} is not an integer near the batch's base timestamp ${this.#baseTimestamp}`)
+    // Checked inline and reported by a method that reads the timestamp again: a call, or an
+    // error message built here, would box the timestamp of every record into a heap number.
+    if (!(timestamp >= -MAX_SAFE && timestamp <= MAX_SAFE && Math.floor(timestamp) === timestamp)
+      || !(timestampDelta >= -MAX_SAFE && timestampDelta <= MAX_SAFE && Math.floor(timestampDelta) === timestampDelta)) {
+      throw this.#timestampError(columns, i)
     }
     const smallDelta = timestampDelta >= -0x40000000 && timestampDelta < 0x40000000
     const offsetDelta = this.#count
-    let size = 1 + (smallDelta ? varintSize(timestampDelta) : sizeOfVarlong(timestampDelta))
+    // Small deltas as int32 (`| 0`), so that passing them on never boxes a heap number.
+    const smallTimestampDelta = timestampDelta | 0
+    let size = 1 + (smallDelta ? varintSize(smallTimestampDelta) : sizeOfVarlong(timestampDelta))
     size += varintSize(offsetDelta) + nullableSize(key) + nullableSize(value) + varintSize(headers.length)
     for (let h = 0; h < headers.length; h++) {
       const header = headers[h]
@@ -97,7 +138,7 @@ export class RecordBatchBuilder {
     const buf = this.#buf
     let pos = putVarint(buf, this.#pos, size)
     buf[pos++] = 0 // attributes
-    pos = smallDelta ? putVarint(buf, pos, timestampDelta) : writeVarlong(buf, pos, timestampDelta)
+    pos = smallDelta ? putVarint(buf, pos, smallTimestampDelta) : writeVarlong(buf, pos, timestampDelta)
     pos = putVarint(buf, pos, offsetDelta)
     pos = writeNullable(buf, pos, key)
     pos = writeNullable(buf, pos, value)
@@ -112,6 +153,10 @@ export class RecordBatchBuilder {
     this.#count++
     if (timestamp > this.#maxTimestamp) this.#maxTimestamp = timestamp
     return total
+  }
+
+  #timestampError(columns: RecordFieldColumns, i: number): CoreError {
+    return invalid(`timestamp ${columns.timestamps[i]} is not an integer near the batch's base timestamp ${this.#baseTimestamp}`)
   }
 
   #reserve(bytes: number): void {

@@ -26,7 +26,7 @@
  */
 import { CoreError } from '../errors.ts'
 import { crc32c } from './crc32c.ts'
-import { cursor, readVarint, readVarlong } from './varint.ts'
+import { type Cursor, cursor, readVarint, readVarlong } from './varint.ts'
 
 export const BASE_OFFSET_OFFSET = 0
 export const BATCH_LENGTH_OFFSET = 8
@@ -208,17 +208,49 @@ export function validateBatch(buf: Buffer, pos: number, end: number, options: Va
   return { size, recordCount, lastOffsetDelta, maxTimestamp: readInt64(buf, pos + MAX_TIMESTAMP_OFFSET), compression }
 }
 
+/*
+ * Record fields are mostly one- or two-byte varints: these read those inline and leave anything
+ * else (longer values, the end of the region, malformed bytes) to varint.ts, which also throws
+ * its errors: same results, same errors, fewer calls.
+ */
+
+/** A zig-zag varint (`readVarint`). */
+function smallVarint(c: Cursor, buf: Buffer): number {
+  const pos = c.pos
+  if (pos + 1 < c.end) {
+    const b0 = buf[pos]
+    if (b0 < 0x80) {
+      c.pos = pos + 1
+      return (b0 >>> 1) ^ -(b0 & 1)
+    }
+    const b1 = buf[pos + 1]
+    if (b1 < 0x80) {
+      const raw = (b0 & 0x7f) | (b1 << 7)
+      c.pos = pos + 2
+      return (raw >>> 1) ^ -(raw & 1)
+    }
+  }
+  return readVarint(c)
+}
+
+/** Moves past a zig-zag varlong (`readVarlong`), reading a one-byte one inline. */
+function skipVarlong(c: Cursor, buf: Buffer): void {
+  const pos = c.pos
+  if (pos < c.end && buf[pos] < 0x80) c.pos = pos + 1
+  else readVarlong(c)
+}
+
 /** Walks the records of an uncompressed batch: lengths fill the batch, offset deltas are 0..n-1. */
 function checkUncompressedRecords(buf: Buffer, pos: number, size: number, recordCount: number, contiguous: boolean): void {
   const c = cursor(buf, pos + RECORDS_OFFSET, pos + size)
   for (let i = 0; i < recordCount; i++) {
     if (c.pos >= c.end) throw corrupt(`Batch holds ${i} records, header says ${recordCount}`, pos)
-    const length = readVarint(c)
+    const length = smallVarint(c, buf)
     const recordEnd = c.pos + length
     if (length <= 0 || recordEnd > c.end) throw corrupt(`Record ${i} has invalid length ${length}`, pos)
     c.pos += 1 // attributes
-    readVarlong(c) // timestampDelta
-    const offsetDelta = readVarint(c)
+    skipVarlong(c, buf) // timestampDelta
+    const offsetDelta = smallVarint(c, buf)
     if (contiguous ? offsetDelta !== i : offsetDelta < i) {
       throw corrupt(`Record ${i} has offset delta ${offsetDelta}, expected ${contiguous ? i : `at least ${i}`}`, pos)
     }

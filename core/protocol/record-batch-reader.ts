@@ -19,6 +19,7 @@
  */
 import { CoreError } from '../errors.ts'
 import type { CompressionType } from './compression/codecs.ts'
+import { type ViewSource, viewOf, viewSourceOf } from './buffer-views.ts'
 import { TimestampType } from './record-batch-header.ts'
 import { type Cursor, cursor, readVarint, readVarlong } from './varint.ts'
 
@@ -58,6 +59,8 @@ export class RecordReader {
 
   readonly #c: Cursor
   readonly #data: Buffer
+  /** What key and value views are cut from (buffer-views.ts). */
+  readonly #views: ViewSource
   readonly #end: number
   readonly #count: number
   readonly #baseOffset: number
@@ -81,6 +84,7 @@ export class RecordReader {
     }
     this.#c = cursor(data, start, end)
     this.#data = data
+    this.#views = viewSourceOf(data)
     this.#end = end
     this.#count = batch.recordCount
     this.#baseOffset = batch.baseOffset
@@ -125,6 +129,7 @@ export class RecordReader {
   #read(c: Cursor): void {
     const end = this.#end
     const data = this.#data
+    const views = this.#views
     if (c.pos >= end) throw new Error(`the records end after ${this.#index} of ${this.#count} records`)
     const length = varint(c, data)
     const recordEnd = c.pos + length
@@ -138,8 +143,8 @@ export class RecordReader {
       throw new Error(`offset delta ${offsetDelta} after ${this.#previousDelta} (lastOffsetDelta ${this.#lastOffsetDelta})`)
     }
     this.#previousDelta = offsetDelta
-    const key = readNullable(c, data, recordEnd, 'key')
-    const value = readNullable(c, data, recordEnd, 'value')
+    const key = readNullable(c, data, views, recordEnd, 'key')
+    const value = readNullable(c, data, views, recordEnd, 'value')
     const headerCount = varint(c, data)
     if (headerCount < 0 || headerCount > (recordEnd - c.pos) / 2) {
       throw new Error(`header count ${headerCount} at ${this.#where} ${c.pos} does not fit the record`)
@@ -154,7 +159,7 @@ export class RecordReader {
         }
         const headerKey = data.toString('utf8', c.pos, c.pos + keyLength)
         c.pos += keyLength
-        list.push({ key: headerKey, value: readNullable(c, data, recordEnd, `header ${h} value`) })
+        list.push({ key: headerKey, value: readNullable(c, data, views, recordEnd, `header ${h} value`) })
       }
       headers = list
     }
@@ -211,7 +216,7 @@ function smallVarlong(c: Cursor, data: Buffer): number {
 }
 
 /** Reads a nullable byte field bounded by `recordEnd`; `what` names it in errors. */
-function readNullable(c: Cursor, data: Buffer, recordEnd: number, what: string): Buffer | null {
+function readNullable(c: Cursor, data: Buffer, views: ViewSource, recordEnd: number, what: string): Buffer | null {
   const length = varint(c, data)
   if (length === -1) return null
   if (length < -1 || length > recordEnd - c.pos) {
@@ -219,5 +224,5 @@ function readNullable(c: Cursor, data: Buffer, recordEnd: number, what: string):
   }
   const start = c.pos
   c.pos += length
-  return data.subarray(start, c.pos)
+  return viewOf(views, start, c.pos)
 }

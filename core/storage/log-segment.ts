@@ -16,6 +16,12 @@
  * unclean stop `recover()` re-reads the log batch by batch, validates each batch's CRC,
  * truncates the file at the first torn or corrupt batch, and rebuilds both indexes.
  *
+ * Reads near the end of the log: the active segment remembers where its last batches are
+ * (`RecentBatches`, filled by `append`, forgotten on truncation, recovery and `seal`), so that
+ * `translateOffset` and `read` of a recent offset (consumers that keep up) find the batch and
+ * the whole batches to return without reading the file first; older offsets are found as
+ * before, from the offset index and a scan of the file. Both give the same answers.
+ *
  * Concurrency: one writer, the partition log, on Node's single thread. Reads and appends are
  * synchronous; only `fsync` runs on libuv's thread pool, while appends may continue.
  */
@@ -26,6 +32,7 @@ import { validateBatch } from '../protocol/record-batch-header.ts'
 import type { LogConfig } from './log-config.ts'
 import { BatchScanner, readFully, type ScannedBatch } from './batch-scanner.ts'
 import { OffsetIndex } from './offset-index.ts'
+import { RecentBatches } from './recent-batches.ts'
 import { TimeIndex } from './time-index.ts'
 
 export const LOG_SUFFIX = '.log'
@@ -49,6 +56,7 @@ export interface AppendedBatch {
   /** Byte offset of the batch inside the buffer being appended. */
   readonly bufPos: number
   readonly size: number
+  readonly baseOffset: number
   readonly lastOffset: number
   readonly maxTimestamp: number
 }
@@ -59,9 +67,16 @@ export interface OffsetPosition {
   readonly batch: ScannedBatch
 }
 
+/**
+ * Batches of the active segment whose positions are kept in memory (`RecentBatches`): with
+ * 64 KiB batches, the last 32 MiB of the log; with single-record batches, the last 512 records.
+ */
+const RECENT_BATCHES = 512
+
 export class LogSegment {
   readonly baseOffset: number
   readonly #dir: string
+  readonly #logPath: string
   readonly #config: SegmentConfig
   #fd: number
   #size: number
@@ -78,9 +93,15 @@ export class LogSegment {
   /** Bytes written since the last fsync started. */
   #dirty = false
   #closed = false
+  /**
+   * Positions of the batches appended last, while the segment is active (null once sealed), so
+   * that reads near the end of the log find their batch without reading the file.
+   */
+  #recent: RecentBatches | null = null
 
   private constructor(dir: string, baseOffset: number, config: SegmentConfig, fd: number, size: number, offsetIndex: OffsetIndex, timeIndex: TimeIndex, createdAt: number) {
     this.#dir = dir
+    this.#logPath = join(dir, segmentFileStem(baseOffset) + LOG_SUFFIX)
     this.baseOffset = baseOffset
     this.#config = config
     this.#fd = fd
@@ -130,7 +151,7 @@ export class LogSegment {
   }
 
   get logPath(): string {
-    return join(this.#dir, segmentFileStem(this.baseOffset) + LOG_SUFFIX)
+    return this.#logPath
   }
 
   get size(): number {
@@ -204,10 +225,12 @@ export class LogSegment {
       // A partial write leaves garbage past #size; the next append overwrites it and recovery truncates it.
       throw new CoreError('CORE_STORAGE_IO', `Cannot append ${length} bytes to ${this.logPath} at position ${position}`, { cause })
     }
+    const recent = this.#recent ??= new RecentBatches(RECENT_BATCHES)
     for (const batch of batches) {
       const batchPosition = position + (batch.bufPos - start)
       if (this.#rollingBasedTimestamp === undefined && batchPosition === 0) this.#rollingBasedTimestamp = batch.maxTimestamp
       this.#indexBatch(batchPosition, batch.size, batch.lastOffset, batch.maxTimestamp)
+      recent.push(batchPosition, batch.size, batch.baseOffset, batch.lastOffset, batch.maxTimestamp)
     }
     this.#size = position + length
     this.#nextOffset = batches[batches.length - 1].lastOffset + 1
@@ -232,6 +255,9 @@ export class LogSegment {
    * `startingPosition`; undefined when no batch in the segment reaches `offset`.
    */
   translateOffset(offset: number, startingPosition = 0): OffsetPosition | undefined {
+    const known = this.#recent?.find(offset, startingPosition)
+    if (known === null) return undefined
+    if (known !== undefined) return { position: known.position, batch: known }
     const hint = this.#offsetIndex.lookup(offset)
     const scanner = new BatchScanner(this.#fd, this.logPath, this.#size, Math.max(hint.position, startingPosition), 64 * 1024)
     for (let batch = scanner.next(); batch; batch = scanner.next()) {
@@ -250,8 +276,10 @@ export class LogSegment {
     const found = this.translateOffset(offset)
     if (!found || found.position >= maxPosition) return undefined
     const start = found.position
+    // Near the end of the log the batch boundaries are known: read exactly the whole batches.
+    const end = this.#recent?.endOfBatchesFrom(start, maxBytes, maxPosition)
     const available = maxPosition - start
-    const wanted = Math.min(available, Math.max(maxBytes, found.batch.size))
+    const wanted = end !== undefined ? end - start : Math.min(available, Math.max(maxBytes, found.batch.size))
     const buf = Buffer.allocUnsafe(wanted)
     const n = readFully(this.#fd, buf, wanted, start, this.logPath)
     return { records: buf.subarray(0, wholeBatchesLength(buf, n)), firstBatch: found.batch }
@@ -288,6 +316,7 @@ export class LogSegment {
    */
   recover(maxBatchBytes: number): { truncatedBytes: number; reason?: string; validBytes: number } {
     this.#ensureOpen()
+    this.#recent?.clear()
     this.#offsetIndex.reset()
     this.#timeIndex.reset()
     this.#bytesSinceLastIndexEntry = 0
@@ -365,6 +394,7 @@ export class LogSegment {
   }
 
   #truncateFile(size: number): void {
+    this.#recent?.clear()
     try {
       ftruncateSync(this.#fd, size)
     } catch (cause) {
@@ -401,6 +431,7 @@ export class LogSegment {
    * trims preallocated index files to their content and drops in-memory index entries.
    */
   seal(): void {
+    this.#recent = null
     if (this.#maxTimestampSoFar >= 0) this.#timeIndex.maybeAppend(this.#maxTimestampSoFar, this.#offsetOfMaxTimestampSoFar, true)
     this.#offsetIndex.makeReadOnly()
     this.#timeIndex.makeReadOnly()

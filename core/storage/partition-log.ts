@@ -243,7 +243,7 @@ export class PartitionLog {
       }
       const lastOffset = offset + info.lastOffsetDelta
       const batchMax = logAppendTime >= 0 ? logAppendTime : info.maxTimestamp
-      batches.push({ bufPos: pos, size: info.size, lastOffset, maxTimestamp: batchMax })
+      batches.push({ bufPos: pos, size: info.size, baseOffset: offset, lastOffset, maxTimestamp: batchMax })
       if (batchMax > maxTimestamp) maxTimestamp = batchMax
       recordCount += info.recordCount
       offset = lastOffset + 1
@@ -323,12 +323,6 @@ export class PartitionLog {
    */
   read(offset: number, maxBytes: number, options: ReadOptions = {}): LogReadInfo {
     this.#ensureOpen()
-    const result = (records: Buffer): LogReadInfo => ({
-      records,
-      highWatermark: this.highWatermark,
-      logStartOffset: this.#logStartOffset,
-      logEndOffset: this.#nextOffset,
-    })
     if (!Number.isSafeInteger(offset) || offset < this.#logStartOffset || offset > this.#nextOffset) {
       throw new CoreError(
         'CORE_OFFSET_OUT_OF_RANGE',
@@ -336,17 +330,21 @@ export class PartitionLog {
       )
     }
     const maxOffset = Math.min(options.maxOffset ?? this.highWatermark, this.#nextOffset)
-    if (offset >= maxOffset) return result(EMPTY)
+    if (offset >= maxOffset) return this.#readInfo(EMPTY)
     let index = this.#segmentIndexFor(offset)
     for (; index < this.#segments.length; index++) {
       const segment = this.#segments[index]
       const read = segment.read(offset, maxBytes)
       if (read && read.records.length > 0) {
-        if (read.firstBatch.baseOffset >= maxOffset) return result(EMPTY)
-        return result(trimToOffset(read.records, maxOffset))
+        if (read.firstBatch.baseOffset >= maxOffset) return this.#readInfo(EMPTY)
+        return this.#readInfo(trimToOffset(read.records, maxOffset))
       }
     }
-    return result(EMPTY)
+    return this.#readInfo(EMPTY)
+  }
+
+  #readInfo(records: Buffer): LogReadInfo {
+    return { records, highWatermark: this.highWatermark, logStartOffset: this.#logStartOffset, logEndOffset: this.#nextOffset }
   }
 
   /**
