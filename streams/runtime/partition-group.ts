@@ -38,8 +38,12 @@ export interface ConsumedRecord {
   readonly headerList: readonly RecordHeader[]
 }
 
-/** Prepares a head record (see the module comment); null drops it. May throw (fatal for the task). */
-export type Stamper = (input: InputRecord, partitionTime: number) => StampedRecord | null
+/**
+ * Prepares a head record (see the module comment); null drops it. May throw (fatal for the task).
+ * `reuse` is the stamp of a record of the same partition that was processed since (null: none):
+ * the stamper may reset and return it rather than allocate one (stamped-record.ts).
+ */
+export type Stamper = (input: InputRecord, partitionTime: number, reuse: StampedRecord | null) => StampedRecord | null
 
 /** The lag of a partition as last fetched (records on the broker after the consumer's position); null when unknown. */
 export type LagSource = (tp: TopicPartition) => number | null
@@ -74,6 +78,8 @@ class RecordQueue {
   partitionTime = -1
   /** The stamped head, taken out of the batches (counted in `size`). */
   head: StampedRecord | null = null
+  /** The stamp of this partition's last processed record, for the stamper to reuse. */
+  spare: StampedRecord | null = null
   /** While empty and caught up: when the task stops waiting for it (`max.task.idle.ms`); −1: not waiting. */
   idleDeadline = -1
   #batches: (readonly ConsumedRecord[] | undefined)[] = []
@@ -100,7 +106,10 @@ class RecordQueue {
     while (this.head === null) {
       if (this.#size === 0) return false
       const input = this.shift()
-      const stamped = stamper(input, this.partitionTime)
+      const spare = this.spare
+      this.spare = null
+      const stamped = stamper(input, this.partitionTime, spare)
+      if (stamped !== spare) this.spare = spare
       if (stamped === null) {
         this.#size--
         this.processed = input.offset + 1
@@ -151,6 +160,7 @@ class RecordQueue {
     this.#next = 0
     this.#size = 0
     this.head = null
+    this.spare = null
   }
 }
 
@@ -160,6 +170,8 @@ export class PartitionGroup {
   #buffered = 0
   /** The queue of the record `next` returned last (the record being processed). */
   #current: RecordQueue | null = null
+  /** The stamp `nextStamped` returned last, until `markProcessed` gives it back to its queue. */
+  #currentStamp: StampedRecord | null = null
   readonly #stamper: Stamper
   readonly #maxTaskIdleMs: number
   readonly #lag: LagSource
@@ -207,6 +219,14 @@ export class PartitionGroup {
   /** Partition times that are known, for committing them with the offsets. */
   partitionTimes(): { topic: string; partition: number; time: number }[] {
     return this.#queues.filter((q) => q.partitionTime >= 0).map((q) => ({ topic: q.topic, partition: q.partition, time: q.partitionTime }))
+  }
+
+  /**
+   * False when `readyToProcess` is true whatever the time (one partition, or `max.task.idle.ms`
+   * −1): the caller then needs no clock reading per record.
+   */
+  get waitsForPartitions(): boolean {
+    return this.#queues.length > 1 && this.#maxTaskIdleMs >= 0
   }
 
   /**
@@ -299,7 +319,9 @@ export class PartitionGroup {
     if (best === undefined) return null
     this.#buffered--
     this.#current = best
-    return best.takeHead()
+    const head = best.takeHead()
+    this.#currentStamp = head
+    return head
   }
 
   /** Records left in the partition of the record `next` returned last (for resuming paused partitions). */
@@ -307,9 +329,16 @@ export class PartitionGroup {
     return this.#current?.size ?? 0
   }
 
-  /** The record `next` returned last has been processed: its offset + 1 becomes committable. */
+  /**
+   * The record `next` returned last has been processed: its offset + 1 becomes committable, and
+   * its stamp may be reused for its partition's next head.
+   */
   markProcessed(offset: number): void {
-    if (this.#current !== null) this.#current.processed = offset + 1
+    const queue = this.#current
+    if (queue === null) return
+    queue.processed = offset + 1
+    if (this.#currentStamp !== null && queue.spare === null) queue.spare = this.#currentStamp
+    this.#currentStamp = null
   }
 
   /** Partitions whose processed offset moved since the last commit, with the offset to commit. */
@@ -327,6 +356,7 @@ export class PartitionGroup {
   /** Drops every buffered record (revocation: they are fetched again from the committed offsets). */
   clear(): void {
     for (const q of this.#queues) q.clear()
+    this.#currentStamp = null
     this.#buffered = 0
     for (const q of this.#queues) q.idleDeadline = -1
   }

@@ -47,7 +47,7 @@ import { TASK_STATE_TRANSITIONS, TaskState } from './task-state.ts'
 export interface TaskPipelineLike {
   process(input: InputRecord, stamped?: StampedRecord | null): void | Promise<void>
   /** Deserializes and extracts the event time of a head record (null: dropped); absent: the record's own timestamp. */
-  stamp?(input: InputRecord, partitionTime: number): StampedRecord | null
+  stamp?(input: InputRecord, partitionTime: number, reuse?: StampedRecord | null): StampedRecord | null
   maybePunctuateStreamTime?(): boolean | Promise<boolean>
   maybePunctuateSystemTime?(): boolean | Promise<boolean>
   /** When the next wall-clock punctuator is due (`Infinity`: none). */
@@ -168,9 +168,9 @@ export class StreamTask implements TaskRuntime {
     return new PartitionGroup(partitions, {
       maxTaskIdleMs: this.config.maxTaskIdleMs,
       lag: this.#options.lag,
-      stamper: (input, partitionTime) => {
+      stamper: (input, partitionTime, reuse) => {
         const pipeline = this.#pipeline
-        return pipeline?.stamp === undefined ? rawStamp(input, partitionTime) : pipeline.stamp(input, partitionTime)
+        return pipeline?.stamp === undefined ? rawStamp(input, partitionTime) : pipeline.stamp(input, partitionTime, reuse)
       },
     })
   }
@@ -340,7 +340,7 @@ export class StreamTask implements TaskRuntime {
    */
   processNext(): boolean | Promise<boolean> {
     const group = this.#group
-    if (!group.readyToProcess(Date.now())) return false
+    if (group.waitsForPartitions && !group.readyToProcess(Date.now())) return false
     const stamped = group.nextStamped()
     if (stamped === null) return false
     const record = stamped.input

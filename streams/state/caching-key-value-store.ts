@@ -31,7 +31,7 @@
  * those writes become new dirty entries; evictions wait until the flush in progress has ended.
  */
 import type { CachedStateStore, FlushedEntry, KeyValue, KeyValueBytesStore, StateStoreContext } from './api.ts'
-import { ALL_KEYS, binaryBounds, binaryKey, closedRange, entrySize, prefixRange, type BytesEntry, type BytesRange } from './bytes-range.ts'
+import { ALL_KEYS, binaryBounds, binaryKey, closedRange, entrySize, prefixRange, type BytesRange } from './bytes-range.ts'
 import { derivedContext } from './derived-context.ts'
 import { LruList, type LruNode } from './lru-list.ts'
 import { mergeSorted } from './merge-sorted.ts'
@@ -39,7 +39,16 @@ import { RecordCache } from './record-cache.ts'
 import { SortedKeyMap } from './sorted-key-map.ts'
 import { StoreLifecycle } from './store-lifecycle.ts'
 
-interface CacheEntry extends BytesEntry {
+/**
+ * A cached key. Entries are replaced, not changed, except a dirty entry that no scan can see
+ * (made since the last scan began, see `SortedKeyMap.scanEpoch`): a write of its key then
+ * updates `key`, `value`, `timestamp` and `size` in place (a word count writes its hot keys
+ * thousands of times between commits; each write would otherwise allocate an entry and
+ * update two hash tables).
+ */
+interface CacheEntry {
+  key: Buffer
+  value: Buffer | null
   /** Written since the last flush, and not yet below. */
   readonly dirty: boolean
   /**
@@ -49,8 +58,10 @@ interface CacheEntry extends BytesEntry {
    */
   readonly below: Buffer | null | undefined
   /** Record timestamp of the last write (dirty entries). */
-  readonly timestamp: number
-  readonly size: number
+  timestamp: number
+  size: number
+  /** `SortedKeyMap.scanEpoch` when the entry was made. */
+  readonly epoch: number
   /** The key's place in the recency list, shared by the successive entries of the key. */
   readonly node: LruNode
 }
@@ -158,7 +169,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStor
       return cached.value ?? undefined
     }
     const value = this.#inner.get(key)
-    this.#keep(id, key, value ?? null, false, -1)
+    this.#keep(id, undefined, key, value ?? null, false, -1)
     this.#evictIfOverBudget()
     return value
   }
@@ -166,8 +177,22 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStor
   put(key: Buffer, value: Buffer | null): void {
     this.#lifecycle.check()
     const id = this.#id(key)
-    this.#keep(id, key, value, true, this.#context!.recordTimestamp())
-    this.#dirty.add(id)
+    const timestamp = this.#context!.recordTimestamp()
+    const entries = this.#entries
+    const previous = entries.get(id)
+    if (previous !== undefined && previous.dirty && previous.epoch === entries.scanEpoch) {
+      // Still dirty (so already in `#dirty`, in its place) and in no scan: update it in place.
+      const size = entrySize(key, value)
+      this.#account(size - previous.size)
+      previous.key = key
+      previous.value = value
+      previous.timestamp = timestamp
+      previous.size = size
+      this.#lru.touch(previous.node)
+    } else {
+      this.#keep(id, previous, key, value, true, timestamp)
+      this.#dirty.add(id)
+    }
     this.#evictIfOverBudget()
   }
 
@@ -233,11 +258,11 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStor
     return id
   }
 
-  #keep(id: string, key: Buffer, value: Buffer | null, dirty: boolean, timestamp: number): void {
-    const previous = this.#entries.get(id)
+  /** Sets a new entry for `id`; `previous` is its current entry. */
+  #keep(id: string, previous: CacheEntry | undefined, key: Buffer, value: Buffer | null, dirty: boolean, timestamp: number): void {
     const node = previous === undefined ? LruList.node(id) : previous.node
     const below = dirty ? previous?.below : value
-    const entry: CacheEntry = { key, value, dirty, below, timestamp, size: entrySize(key, value), node }
+    const entry: CacheEntry = { key, value, dirty, below, timestamp, size: entrySize(key, value), node, epoch: this.#entries.scanEpoch }
     this.#entries.set(id, entry)
     this.#account(entry.size - (previous === undefined ? 0 : previous.size))
     this.#lru.touch(node)

@@ -56,6 +56,14 @@ export class SortedKeyMap<V> {
     return this.#index.size
   }
 
+  /**
+   * Bumped by every `scan`: a value stored while `scanEpoch` has not changed since cannot be
+   * in any scan's snapshot, so its owner may change it in place instead of setting a new one.
+   */
+  get scanEpoch(): number {
+    return this.#epoch
+  }
+
   get(key: string): V | undefined {
     return this.#index.get(key)
   }

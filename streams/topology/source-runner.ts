@@ -73,9 +73,10 @@ export class SourceRunner {
 
   /**
    * Deserializes `input` and extracts its event time (see the module comment); null when the
-   * record is dropped for an invalid timestamp. Throws a fatal extractor failure.
+   * record is dropped for an invalid timestamp. Throws a fatal extractor failure. `reuse`, a
+   * processed record's stamp, is reset and returned in the common (synchronous) case.
    */
-  stamp(input: InputRecord, partitionTime: number): StampedRecord | null {
+  stamp(input: InputRecord, partitionTime: number, reuse: StampedRecord | null = null): StampedRecord | null {
     let key: unknown
     let value: unknown
     try {
@@ -92,6 +93,7 @@ export class SourceRunner {
     }
     const timestamp = this.#extract(input, key, value, partitionTime)
     if (timestamp < 0) return null
+    if (reuse !== null) return reuse.reset(input, timestamp, partitionTime, key, value)
     return new StampedRecord(input, timestamp, partitionTime, key, value, true)
   }
 

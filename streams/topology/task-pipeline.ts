@@ -127,12 +127,13 @@ export class TaskPipeline {
   /**
    * Prepares a record at the head of its partition's queue: deserializes it and extracts its
    * event time, given the partition's time; null when it is dropped (invalid timestamp, logged
-   * and counted). Throws when the timestamp extractor fails (fatal for the task).
+   * and counted). Throws when the timestamp extractor fails (fatal for the task). `reuse`: the
+   * stamp of a processed record, to reset instead of allocating (see stamped-record.ts).
    */
-  stamp(input: InputRecord, partitionTime: number): StampedRecord | null {
+  stamp(input: InputRecord, partitionTime: number, reuse: StampedRecord | null = null): StampedRecord | null {
     if (this.#closed) throw new StreamsError('STREAMS_CLOSED', `Task ${this.#state.taskLabel} is closed; it cannot take ${input.topic}-${input.partition} offset ${input.offset}`)
     const source = this.#sourcesByTopic.get(input.topic) ?? this.#matchPattern(input.topic)
-    return source.stamp(input, partitionTime)
+    return source.stamp(input, partitionTime, reuse)
   }
 
   /** Processes one input record (stamped by `stamp`, or stamped here); see the module comment. */
