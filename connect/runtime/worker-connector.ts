@@ -20,10 +20,11 @@ import { DeadLetterReporter } from './dead-letter-reporter.ts'
 import { type ErrorReporter, ToleranceOperator } from './error-handler.ts'
 import type { SourceOffsetStore } from './offset-store.ts'
 import type { ConnectorPlugin, DataPlugins } from './plugins.ts'
+import { taskConverters } from './task-converters.ts'
 import { CONNECTOR_TRANSITIONS, type ConnectorState, StateMachine, traceOf } from './states.ts'
 import type { WorkerConfig } from './worker-config.ts'
 import { WorkerSinkTask } from './worker-sink-task.ts'
-import { type TaskConverters, WorkerSourceTask } from './worker-source-task.ts'
+import { WorkerSourceTask } from './worker-source-task.ts'
 import type { TaskMetrics, TaskStatus, WorkerTask } from './worker-task.ts'
 
 export type TargetState = 'RUNNING' | 'PAUSED' | 'STOPPED'
@@ -156,7 +157,7 @@ export class WorkerConnector {
     }
     const common = {
       id, workerId, creek, taskConfig, connectorConfig: config, logger,
-      converters: this.#converters(),
+      converters: taskConverters(this.#options.data, this.#options.worker, this.config),
       transforms: data.transformChain(config.props),
       errors: (signal: AbortSignal) => new ToleranceOperator(config.errors, reporters, logger, identity, signal),
       offsetFlushIntervalMs: worker.offsetFlushIntervalMs,
@@ -167,29 +168,6 @@ export class WorkerConnector {
       return new WorkerSourceTask({ ...common, task: connector.taskClass()(), offsets, producerOptions: worker.producer })
     }
     return new WorkerSinkTask({ ...common, task: connector.taskClass()(), consumerOptions: worker.consumer })
-  }
-
-  /** Converters of a task: the connector's `key.converter` (and its options) if set, else the worker's. */
-  #converters(): TaskConverters {
-    const { data, worker } = this.#options
-    const pick = (kind: 'key' | 'value' | 'header') => {
-      const key = `${kind}.converter`
-      const source = this.config.props[key] !== undefined ? this.config.props : worker.props
-      const className = source[key].trim()
-      const prefix = `${key}.`
-      const configs = Object.fromEntries(Object.entries(source).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]))
-      return { className, configs }
-    }
-    const key = pick('key')
-    const value = pick('value')
-    const header = pick('header')
-    const keyConverter = data.converter(key.className)
-    keyConverter.configure(key.configs, true)
-    const valueConverter = data.converter(value.className)
-    valueConverter.configure(value.configs, false)
-    const headerConverter = data.headerConverter(header.className)
-    headerConverter.configure(header.configs)
-    return { key: keyConverter, value: valueConverter, header: headerConverter, names: { key: key.className, value: value.className, header: header.className } }
   }
 
   async #reconfigure(): Promise<void> {

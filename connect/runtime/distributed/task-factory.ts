@@ -13,9 +13,10 @@ import { DeadLetterReporter } from '../dead-letter-reporter.ts'
 import { type ErrorReporter, ToleranceOperator } from '../error-handler.ts'
 import type { SourceOffsetStore } from '../offset-store.ts'
 import type { ConnectorPlugin, DataPlugins } from '../plugins.ts'
+import { taskConverters } from '../task-converters.ts'
 import type { WorkerConfig } from '../worker-config.ts'
 import { WorkerSinkTask } from '../worker-sink-task.ts'
-import { type TaskConverters, WorkerSourceTask } from '../worker-source-task.ts'
+import { WorkerSourceTask } from '../worker-source-task.ts'
 import type { WorkerTask } from '../worker-task.ts'
 
 export interface TaskFactoryOptions {
@@ -31,27 +32,6 @@ export interface BuiltTask {
   readonly task: WorkerTask
   /** Closed after the task stops. */
   readonly reporters: readonly DeadLetterReporter[]
-}
-
-export function taskConverters(data: DataPlugins, worker: WorkerConfig, config: ConnectorConfig): TaskConverters {
-  const pick = (kind: 'key' | 'value' | 'header') => {
-    const key = `${kind}.converter`
-    const source = config.props[key] !== undefined ? config.props : worker.props
-    const className = source[key].trim()
-    const prefix = `${key}.`
-    const configs = Object.fromEntries(Object.entries(source).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]))
-    return { className, configs }
-  }
-  const key = pick('key')
-  const value = pick('value')
-  const header = pick('header')
-  const keyConverter = data.converter(key.className)
-  keyConverter.configure(key.configs, true)
-  const valueConverter = data.converter(value.className)
-  valueConverter.configure(value.configs, false)
-  const headerConverter = data.headerConverter(header.className)
-  headerConverter.configure(header.configs)
-  return { key: keyConverter, value: valueConverter, header: headerConverter, names: { key: key.className, value: value.className, header: header.className } }
 }
 
 export function buildTask(options: TaskFactoryOptions, plugin: ConnectorPlugin, config: ConnectorConfig, id: number, taskConfig: Record<string, string>, paused: boolean): BuiltTask {
