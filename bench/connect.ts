@@ -8,6 +8,9 @@
  *   `pk.mode=record_value`, `auto.create`); rows/s until the table holds every row.
  *
  * Both connectors use the worker's default JsonConverter with schemas (Kafka Connect's default).
+ * Beside rows/s, each phase prints this process's CPU time per row (worker, converters, producer
+ * or consumer, and the embedded broker; not PostgreSQL's), steadier than rows/s on a busy machine.
+ * CREEK_BENCH_CPU_PROFILE=<dir> writes `source.cpuprofile` and `sink.cpuprofile` (bench/_profile.ts).
  *
  * Targets (issue 8): source >= 100,000 rows/s, sink with upserts >= 50,000 rows/s.
  */
@@ -20,6 +23,7 @@ import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { Worker } from '../connect/index.ts'
 import { Creek } from '../core/index.ts'
+import { profiled } from './_profile.ts'
 import { fmt, report } from './_report.ts'
 
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -58,6 +62,12 @@ async function count(table: string): Promise<number> {
   return rows[0].n as number
 }
 
+/** This process's CPU time (user + system) since `since`, in µs per row (the database's own CPU is not included). */
+function cpuMicrosPerRow(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since)
+  return (used.user + used.system) / ROWS
+}
+
 async function waitUntil(what: string, done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs
   while (!(await done())) {
@@ -86,7 +96,8 @@ try {
     return offsets.reduce((sum, p) => sum + p.latest, 0)
   }
   let start = performance.now()
-  await worker.createConnector({
+  let cpu = process.cpuUsage()
+  await profiled('source', () => worker!.createConnector({
     name: 'bench-source',
     config: {
       'connector.class': 'io.confluent.connect.jdbc.JdbcSourceConnector',
@@ -98,13 +109,14 @@ try {
       'poll.interval.ms': '100',
       'batch.max.rows': '5000',
     },
-  })
-  await waitUntil('the source to copy every row', async () => (await topicRecords()) >= ROWS, 300_000)
+  }).then(() => waitUntil('the source to copy every row', async () => (await topicRecords()) >= ROWS, 300_000)))
   const sourceRps = ROWS / ((performance.now() - start) / 1000)
+  const sourceCpu = cpuMicrosPerRow(cpu)
   await worker.deleteConnector('bench-source')
 
   start = performance.now()
-  await worker.createConnector({
+  cpu = process.cpuUsage()
+  await profiled('sink', () => worker!.createConnector({
     name: 'bench-sink',
     config: {
       'connector.class': 'io.confluent.connect.jdbc.JdbcSinkConnector',
@@ -117,23 +129,25 @@ try {
       'auto.create': 'true',
       'consumer.override.max.poll.records': '5000',
     },
-  })
-  await waitUntil('the sink to write every row', async () => {
+  }).then(() => waitUntil('the sink to write every row', async () => {
     const exists = await client.query('SELECT to_regclass($1) AS t', [SINK_TARGET])
     return exists.rows[0].t !== null && (await count(SINK_TARGET)) >= ROWS
-  }, 300_000)
+  }, 300_000)))
   const sinkRps = ROWS / ((performance.now() - start) / 1000)
+  const sinkCpu = cpuMicrosPerRow(cpu)
 
   console.log(`rows: ${fmt(ROWS)} (id, name, amount numeric(12,2), created_at timestamptz, active) on ${new URL(PG_URL).host}`)
   console.log(`pg COPY into a table (peer):           ${fmt(copyRps)} rows/s`)
-  console.log(`JDBC source, table -> topic:           ${fmt(sourceRps)} rows/s (${fmt((sourceRps / copyRps) * 100, 1)}% of COPY; target >= 100,000)`)
-  console.log(`JDBC sink, topic -> table with upserts: ${fmt(sinkRps)} rows/s (${fmt((sinkRps / copyRps) * 100, 1)}% of COPY; target >= 50,000)`)
+  console.log(`JDBC source, table -> topic:           ${fmt(sourceRps)} rows/s (${fmt((sourceRps / copyRps) * 100, 1)}% of COPY; target >= 100,000), ${fmt(sourceCpu, 2)} µs CPU/row in this process`)
+  console.log(`JDBC sink, topic -> table with upserts: ${fmt(sinkRps)} rows/s (${fmt((sinkRps / copyRps) * 100, 1)}% of COPY; target >= 50,000), ${fmt(sinkCpu, 2)} µs CPU/row in this process`)
   report('connect', {
     jdbc_source_rows_per_s: sourceRps,
     jdbc_sink_upsert_rows_per_s: sinkRps,
     pg_copy_rows_per_s: copyRps,
     source_vs_copy: sourceRps / copyRps,
     sink_vs_copy: sinkRps / copyRps,
+    jdbc_source_cpu_us_per_row: sourceCpu,
+    jdbc_sink_cpu_us_per_row: sinkCpu,
   })
 } finally {
   await worker?.stop().catch(() => {})

@@ -4,9 +4,13 @@
  *
  * Contracts:
  * - Records of one `poll()` are transformed, converted (key, value, headers) and produced in
- *   order as one send (acks=all). Their `sourceOffset`s (also those of records a transform
- *   dropped or errors.tolerance=all skipped) are recorded only once the producer acknowledged
- *   the send, then `commitRecord` is called per record. A failed send fails the task.
+ *   order as one send (acks=all). The next `poll()` does not wait for the acknowledgement (as
+ *   Kafka's worker, which sends asynchronously): up to MAX_SENDS_IN_FLIGHT polls' sends are in
+ *   flight, so the source reads while the producer lingers and the broker appends. A poll's
+ *   `sourceOffset`s (also those of records a transform dropped or errors.tolerance=all skipped)
+ *   are recorded only once its send and every earlier one were acknowledged, in poll order;
+ *   then `commitRecord` is called per record. A failed send fails the task, and no offset of
+ *   it or of a later poll is recorded.
  * - Recorded offsets go to the offset store and are flushed every `offset.flush.interval.ms`
  *   and when the task stops, then `commit()` is called. A crash loses at most the offsets since
  *   the last flush: their records are produced again (at-least-once, never lost).
@@ -24,6 +28,12 @@ import { canonicalJson } from './file-offset-store.ts'
 import type { SourceOffsetStore } from './offset-store.ts'
 import type { TransformChain } from './plugins.ts'
 import { type TaskMetrics, WorkerTask, runStage } from './worker-task.ts'
+
+/**
+ * Polls whose sends may be unacknowledged at once. More overlap nothing more (one send lingers
+ * or appends while the next poll reads and converts) and hold more records in memory.
+ */
+export const MAX_SENDS_IN_FLIGHT = 3
 
 export interface TaskConverters {
   readonly key: Converter
@@ -60,6 +70,12 @@ export class WorkerSourceTask extends WorkerTask {
   #flushTimer: NodeJS.Timeout | undefined
   #flushing: Promise<void> = Promise.resolve()
   #produced = 0
+  /** Per poll in flight, oldest first: resolves once its offsets are recorded (or it failed). */
+  readonly #inFlight: Promise<void>[] = []
+  /** The acknowledgement chain: each poll's bookkeeping runs after the previous poll's. */
+  #acks: Promise<void> = Promise.resolve()
+  /** The first failed send: fails the task at the next turn of the loop. */
+  #sendFailure: unknown = null
 
   constructor(options: WorkerSourceTaskOptions) {
     super(options.connectorConfig.name, options.id, options.workerId, options.logger, options.paused)
@@ -94,6 +110,7 @@ export class WorkerSourceTask extends WorkerTask {
     this.#flushTimer = setInterval(() => void this.flushOffsets().catch(() => undefined), this.#options.offsetFlushIntervalMs)
     let pollFailures = 0
     while (!this.stopping) {
+      this.#throwIfSendFailed()
       await this.waitWhilePaused()
       if (this.stopping) break
       let records: SourceRecord[] | null
@@ -110,10 +127,21 @@ export class WorkerSourceTask extends WorkerTask {
       }
       if (records === null || records.length === 0 || this.killed) continue
       await this.#send(records)
+      while (this.#inFlight.length >= MAX_SENDS_IN_FLIGHT) await this.#inFlight.shift()
     }
+    // Stopping: the polls in flight are acknowledged (or fail) before cleanup flushes offsets.
+    while (this.#inFlight.length > 0) await this.#inFlight.shift()
+    this.#throwIfSendFailed()
   }
 
-  /** Converts and produces one poll's records, then records their offsets (after the acknowledgement). */
+  #throwIfSendFailed(): void {
+    if (this.#sendFailure !== null && !this.killed) throw this.#sendFailure
+  }
+
+  /**
+   * Converts one poll's records and hands them to the producer; returns once they are queued.
+   * Their offsets are recorded when they and every earlier poll's records are acknowledged.
+   */
   async #send(records: readonly SourceRecord[]): Promise<void> {
     const { converters, transforms } = this.#options
     const errors = this.#errors
@@ -155,14 +183,21 @@ export class WorkerSourceTask extends WorkerTask {
       sent?.push(record)
       sentCount++
     }
-    let metadata: { topic: string; partition: number; offset: number }[] = []
-    if (groups.length > 0) {
-      try {
-        metadata = await this.#producer!.sendBatch({ topicMessages: groups, acks: 'all' })
-      } catch (error) {
+    const sending: Promise<readonly { topic: string; partition: number; offset: number }[]> = groups.length === 0
+      ? Promise.resolve([])
+      : this.#producer!.sendBatch({ topicMessages: groups, acks: 'all' }).catch((error: unknown) => {
         throw new ConnectError('CONNECT_TASK_FAILED', `Source task ${this.connector}-${this.id} could not produce to ${groups.map((g) => g.topic).join(', ')}: ${(error as Error).message}`, { cause: error })
-      }
-    }
+      })
+    sending.catch(() => undefined) // Handled in the chain below, which skips it after an earlier failure.
+    // A rejection stays in the chain: no later poll's offsets are recorded after a failed send.
+    this.#acks = this.#acks.then(() => sending).then((metadata) => this.#acknowledged(records, sent, sentCount, metadata))
+    this.#inFlight.push(this.#acks.catch((error: unknown) => {
+      this.#sendFailure ??= error
+    }))
+  }
+
+  /** Bookkeeping of one acknowledged poll, in poll order. */
+  async #acknowledged(records: readonly SourceRecord[], sent: readonly SourceRecord[] | null, sentCount: number, metadata: readonly { topic: string; partition: number; offset: number }[]): Promise<void> {
     if (this.killed) return
     this.#produced += sentCount
     this.#recordAcked(records)

@@ -314,6 +314,8 @@ export class TableQuerier {
 
   #incrementingJson(value: unknown): number | string {
     if (typeof value === 'number' && Number.isSafeInteger(value)) return value
+    // PostgreSQL's int8 (and MySQL's BIGINT as text) arrive as digits: up to 15 are a safe integer.
+    if (typeof value === 'string' && value.length <= 15 && DIGITS.test(value)) return Number(value)
     const n = this.#incrementingBigint(value)
     return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString()
   }
@@ -322,6 +324,9 @@ export class TableQuerier {
     return new ConnectError('CONNECT_INVALID_CONFIG', `JdbcSourceConnector (${key}): ${message}`)
   }
 }
+
+/** An optionally negative run of decimal digits, nothing else. */
+const DIGITS = /^-?\d+$/
 
 function sameNames(names: readonly string[], columns: readonly ColumnInfo[]): boolean {
   if (names.length !== columns.length) return false
