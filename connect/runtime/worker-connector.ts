@@ -10,7 +10,7 @@
  * `stop()` releases the tasks (their offsets flushed or committed) and stops the connector:
  * STOPPED. `restart` = shut down, then start again from UNASSIGNED.
  *
- * Concurrency: lifecycle calls are queued (`#serially`), so that a pause during a restart waits.
+ * Concurrency: lifecycle calls are queued (`#serial`), so that a pause during a restart waits.
  */
 import type { Creek, Logger } from '../../core/index.ts'
 import type { SinkConnector, SourceConnector } from '../api/connector.ts'
@@ -26,6 +26,7 @@ import type { WorkerConfig } from './worker-config.ts'
 import { WorkerSinkTask } from './worker-sink-task.ts'
 import { WorkerSourceTask } from './worker-source-task.ts'
 import type { TaskMetrics, TaskStatus, WorkerTask } from './worker-task.ts'
+import { SerialQueue } from './serial-queue.ts'
 
 export type TargetState = 'RUNNING' | 'PAUSED' | 'STOPPED'
 
@@ -57,7 +58,8 @@ export class WorkerConnector {
   #tasks: WorkerTask[] = []
   #taskConfigs: Record<string, string>[] = []
   #target: TargetState = 'RUNNING'
-  #queue: Promise<unknown> = Promise.resolve()
+  /** Calls that change state, one after another. */
+  readonly #serial = new SerialQueue()
   readonly #reporters: DeadLetterReporter[] = []
 
   constructor(options: WorkerConnectorOptions) {
@@ -97,15 +99,9 @@ export class WorkerConnector {
     return this.#tasks.map((t) => t.metrics())
   }
 
-  #serially<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.#queue.catch(() => undefined).then(fn)
-    this.#queue = result.catch(() => undefined)
-    return result
-  }
-
   /** Starts in `target` (from UNASSIGNED). Never throws for the connector's own failures: they make it FAILED. */
   start(target: TargetState): Promise<void> {
-    return this.#serially(() => this.#start(target))
+    return this.#serial.run(() => this.#start(target))
   }
 
   async #start(target: TargetState): Promise<void> {
@@ -119,7 +115,7 @@ export class WorkerConnector {
       const connector = plugin.create()
       this.#connector = connector
       connector.initialize?.({
-        requestTaskReconfiguration: () => void this.#serially(() => this.#reconfigure()).catch((error: unknown) => this.#fail(error)),
+        requestTaskReconfiguration: () => void this.#serial.run(() => this.#reconfigure()).catch((error: unknown) => this.#fail(error)),
         raiseError: (error) => this.#fail(error),
       })
       await connector.start(this.config.props)
@@ -180,7 +176,7 @@ export class WorkerConnector {
   }
 
   #fail(error: unknown): void {
-    void this.#serially(async () => this.#failNow(error))
+    void this.#serial.run(async () => this.#failNow(error))
   }
 
   #failNow(error: unknown): void {
@@ -193,7 +189,7 @@ export class WorkerConnector {
   }
 
   pause(): Promise<void> {
-    return this.#serially(async () => {
+    return this.#serial.run(async () => {
       this.#target = 'PAUSED'
       if (this.machine.state === 'RUNNING') this.machine.transitionTo('PAUSED')
       for (const task of this.#tasks) if (task.state === 'RUNNING' || task.state === 'UNASSIGNED') task.pause()
@@ -201,7 +197,7 @@ export class WorkerConnector {
   }
 
   resume(): Promise<void> {
-    return this.#serially(async () => {
+    return this.#serial.run(async () => {
       const wasStopped = this.machine.state === 'STOPPED'
       this.#target = 'RUNNING'
       if (wasStopped) {
@@ -216,7 +212,7 @@ export class WorkerConnector {
 
   /** KIP-875 stop: tasks released (offsets flushed or committed), connector stopped. */
   stop(): Promise<void> {
-    return this.#serially(async () => {
+    return this.#serial.run(async () => {
       this.#target = 'STOPPED'
       await this.#shutdown()
       if (this.machine.state !== 'STOPPED') this.machine.transitionTo('STOPPED')
@@ -225,7 +221,7 @@ export class WorkerConnector {
 
   /** Restarts the connector (and its tasks with `includeTasks`; only failed ones with `onlyFailed`). */
   restart(options: { readonly includeTasks?: boolean; readonly onlyFailed?: boolean } = {}): Promise<void> {
-    return this.#serially(async () => {
+    return this.#serial.run(async () => {
       const connectorToo = !options.onlyFailed || this.machine.state === 'FAILED'
       if (this.#target === 'STOPPED') return
       if (connectorToo) {
@@ -242,7 +238,7 @@ export class WorkerConnector {
   }
 
   restartTask(id: number): Promise<void> {
-    return this.#serially(() => this.#restartTask(id))
+    return this.#serial.run(() => this.#restartTask(id))
   }
 
   async #restartTask(id: number): Promise<void> {
@@ -276,7 +272,7 @@ export class WorkerConnector {
 
   /** Stops tasks (flushing offsets) and the connector; for delete and worker shutdown. */
   shutdown(): Promise<void> {
-    return this.#serially(() => this.#shutdown())
+    return this.#serial.run(() => this.#shutdown())
   }
 
   /** Drops every task without flushing or committing (a crash, for tests). */

@@ -31,6 +31,7 @@ import { type RawRecord, SKIPPED, type Skipped, type ToleranceOperator } from '.
 import type { TransformChain } from './plugins.ts'
 import type { TaskConverters } from './worker-source-task.ts'
 import { type TaskMetrics, WorkerTask, runStage } from './worker-task.ts'
+import { SerialQueue } from './serial-queue.ts'
 
 type TP = { readonly topic: string; readonly partition: number }
 
@@ -65,7 +66,8 @@ export class WorkerSinkTask extends WorkerTask {
   readonly #committed = new Map<string, number>()
   /** Sink records → the records they were made of (for the errant record reporter). */
   readonly #raw = new WeakMap<SinkRecord, RawRecord>()
-  #serial: Promise<unknown> = Promise.resolve()
+  /** Puts, commits and rebalance callbacks, one after another. */
+  readonly #serial = new SerialQueue()
   #commitTimer: NodeJS.Timeout | undefined
   #putTimeoutMs: number | null = null
   #put = 0
@@ -79,13 +81,6 @@ export class WorkerSinkTask extends WorkerTask {
 
   metrics(): TaskMetrics {
     return { id: this.id, records: this.#put, skipped: this.#errors.skipped }
-  }
-
-  /** Runs `fn` after everything queued before it (puts, commits, rebalance callbacks). */
-  #serially<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.#serial.catch(() => undefined).then(fn)
-    this.#serial = result.catch(() => undefined)
-    return result
   }
 
   protected async execute(): Promise<void> {
@@ -105,10 +100,10 @@ export class WorkerSinkTask extends WorkerTask {
     if (this.stopping) return
     await consumer.subscribe({
       topics: connectorConfig.topics ?? connectorConfig.topicsRegex!,
-      onPartitionsAssigned: (partitions) => this.#serially(async () => {
+      onPartitionsAssigned: (partitions) => this.#serial.run(async () => {
         if (partitions.length > 0) await this.#task.open?.(partitions)
       }),
-      onPartitionsRevoked: (partitions) => this.#serially(async () => {
+      onPartitionsRevoked: (partitions) => this.#serial.run(async () => {
         if (partitions.length === 0) return
         await this.#commit(partitions)
         for (const tp of partitions) {
@@ -123,13 +118,13 @@ export class WorkerSinkTask extends WorkerTask {
     // Synchronously after the check: a stop() from now on stops this run.
     await consumer.run({
       eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.#serially(() => this.#onBatch(payload)).catch((error: unknown) => {
+      eachBatch: (payload) => this.#serial.run(() => this.#onBatch(payload)).catch((error: unknown) => {
         // The failure is the task's, not the consumer's: do not let it retry the batch.
         this.fail(error)
       }),
     })
     this.started()
-    this.#commitTimer = setInterval(() => void this.#serially(() => this.#commit()).catch(() => undefined), this.#options.offsetFlushIntervalMs)
+    this.#commitTimer = setInterval(() => void this.#serial.run(() => this.#commit()).catch(() => undefined), this.#options.offsetFlushIntervalMs)
     await consumer.finished()
   }
 
@@ -145,7 +140,7 @@ export class WorkerSinkTask extends WorkerTask {
       assignment: () => this.#consumer?.assignment() ?? [],
       pause: (partitions) => this.#consumer?.pause(groupByTopic(partitions)),
       resume: (partitions) => this.#consumer?.resume(groupByTopic(partitions)),
-      requestCommit: () => void this.#serially(() => this.#commit()).catch(() => undefined),
+      requestCommit: () => void this.#serial.run(() => this.#commit()).catch(() => undefined),
       errantRecordReporter: () => async (record, error) => {
         const consumed = this.#raw.get(record)
         const result = await this.#errors.execute('TASK_PUT', this.#task.constructor.name, () => { throw error }, consumed ? { consumed } : {})
@@ -295,7 +290,7 @@ export class WorkerSinkTask extends WorkerTask {
 
   protected async requestStop(): Promise<void> {
     clearInterval(this.#commitTimer)
-    await this.#serially(() => this.#commit()).catch((error: unknown) => this.logger.warn(`Final offset commit of sink task ${this.connector}-${this.id} failed`, { cause: String(error) }))
+    await this.#serial.run(() => this.#commit()).catch((error: unknown) => this.logger.warn(`Final offset commit of sink task ${this.connector}-${this.id} failed`, { cause: String(error) }))
     // Leaving the group revokes the partitions: commit (nothing new by now) and close.
     await this.#consumer?.stop()
   }

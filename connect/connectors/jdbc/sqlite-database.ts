@@ -18,22 +18,12 @@
 import BetterSqlite3 from 'better-sqlite3'
 import type { ColumnInfo, ColumnType, Database, QueryResult, TableId } from './database.ts'
 import { configError, databaseError, type DatabaseErrorCode } from './database-error.ts'
+import { SerialQueue } from '../../runtime/serial-queue.ts'
 
 type Handle = BetterSqlite3.Database
 type Statement = BetterSqlite3.Statement<unknown[], unknown>
 
 const STATEMENT_CACHE_SIZE = 100
-
-/** Runs async functions one after another. */
-class SerialQueue {
-  #tail: Promise<unknown> = Promise.resolve()
-
-  run<T>(fn: () => T | Promise<T>): Promise<T> {
-    const result = this.#tail.then(fn)
-    this.#tail = result.catch(() => undefined)
-    return result
-  }
-}
 
 interface Core {
   readonly handle: Handle

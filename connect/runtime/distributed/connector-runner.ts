@@ -15,6 +15,7 @@ import type { ConnectorConfig } from '../connector-config.ts'
 import type { ConnectorPlugin } from '../plugins.ts'
 import { CONNECTOR_TRANSITIONS, type ConnectorState, StateMachine, traceOf } from '../states.ts'
 import type { TargetState } from '../worker-connector.ts'
+import { SerialQueue } from '../serial-queue.ts'
 
 export interface ConnectorRunnerOptions {
   readonly config: ConnectorConfig
@@ -29,7 +30,8 @@ export class ConnectorRunner {
   readonly machine: StateMachine<ConnectorState>
   readonly #options: ConnectorRunnerOptions
   #connector: SourceConnector | SinkConnector | null = null
-  #queue: Promise<unknown> = Promise.resolve()
+  /** Calls that change state, one after another. */
+  readonly #serial = new SerialQueue()
 
   constructor(options: ConnectorRunnerOptions) {
     this.#options = options
@@ -45,14 +47,8 @@ export class ConnectorRunner {
     return { state: this.machine.state, trace: this.machine.trace }
   }
 
-  #serially<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.#queue.catch(() => undefined).then(fn)
-    this.#queue = result.catch(() => undefined)
-    return result
-  }
-
   start(target: TargetState): Promise<void> {
-    return this.#serially(() => this.#start(target))
+    return this.#serial.run(() => this.#start(target))
   }
 
   async #start(target: TargetState): Promise<void> {
@@ -65,8 +61,8 @@ export class ConnectorRunner {
       const connector = plugin.create()
       this.#connector = connector
       connector.initialize?.({
-        requestTaskReconfiguration: () => void this.#serially(() => this.#reconfigure()).catch((error: unknown) => this.#fail(error)),
-        raiseError: (error) => void this.#serially(async () => this.#fail(error)),
+        requestTaskReconfiguration: () => void this.#serial.run(() => this.#reconfigure()).catch((error: unknown) => this.#fail(error)),
+        raiseError: (error) => void this.#serial.run(async () => this.#fail(error)),
       })
       await connector.start(config.props)
       const configs = await connector.taskConfigs(config.tasksMax)
@@ -97,7 +93,7 @@ export class ConnectorRunner {
 
   /** Applies a new target state. */
   setTarget(target: TargetState): Promise<void> {
-    return this.#serially(async () => {
+    return this.#serial.run(async () => {
       const state = this.machine.state
       if (target === 'PAUSED' && state === 'RUNNING') this.machine.transitionTo('PAUSED')
       else if (target === 'RUNNING' && state === 'PAUSED') this.machine.transitionTo('RUNNING')
@@ -113,7 +109,7 @@ export class ConnectorRunner {
 
   /** A new instance in `target` (KIP-745 restart of the connector). */
   restart(target: TargetState): Promise<void> {
-    return this.#serially(async () => {
+    return this.#serial.run(async () => {
       if (target === 'STOPPED') return
       await this.#shutdown()
       this.machine.transitionTo('UNASSIGNED')
@@ -134,6 +130,6 @@ export class ConnectorRunner {
 
   /** Stops the instance (revocation, worker shutdown). */
   shutdown(): Promise<void> {
-    return this.#serially(() => this.#shutdown())
+    return this.#serial.run(() => this.#shutdown())
   }
 }

@@ -52,6 +52,7 @@ import { type DistributedConfig, parseDistributedConfig } from './distributed-co
 import { StatusStore } from './status-store.ts'
 import { type BuiltTask, buildTask } from './task-factory.ts'
 import { TopicOffsetStore } from './topic-offset-store.ts'
+import { SerialQueue } from '../serial-queue.ts'
 
 export interface DistributedHerderOptions {
   readonly creek: Creek
@@ -92,7 +93,8 @@ export class DistributedHerder implements Herder {
   readonly #connectors = new Map<string, ConnectorRunner>()
   readonly #tasks = new Map<string, LocalTask>()
   readonly #reported = new Map<string, string>()
-  #queue: Promise<unknown> = Promise.resolve()
+  /** Calls that change state, one after another. */
+  readonly #serial = new SerialQueue()
   #statusTimer: NodeJS.Timeout | undefined
   #state: 'new' | 'starting' | 'running' | 'stopped' = 'new'
   #assigned: (() => void) | null = null
@@ -120,12 +122,6 @@ export class DistributedHerder implements Herder {
     return { connectors: [...this.#connectors.keys()].sort(), tasks: [...this.#tasks.values()].map((t) => ({ connector: t.name, task: t.id })) }
   }
 
-  #serially<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.#queue.catch(() => undefined).then(fn)
-    this.#queue = result.catch(() => undefined)
-    return result
-  }
-
   /**
    * Opens the three topics, joins the group, and resolves once this worker got its first
    * assignment (or after `rebalance.timeout.ms`, still joining; at once with
@@ -150,8 +146,8 @@ export class DistributedHerder implements Herder {
       handler: {
         protocols: () => [{ name: EAGER_PROTOCOL_NAME, metadata: encodeMetadata({ url: this.#url, configOffset: this.#configStore.offset }) }],
         assign: (generation) => this.#assign(generation),
-        onRevoked: () => this.#serially(() => this.#revokeAll()),
-        onAssigned: (bytes, generation) => this.#serially(() => this.#onAssigned(bytes, generation)),
+        onRevoked: () => this.#serial.run(() => this.#revokeAll()),
+        onAssigned: (bytes, generation) => this.#serial.run(() => this.#onAssigned(bytes, generation)),
         onFatal: (error) => this.#logger.error(`Worker ${this.#workerId} cannot be a member of Connect cluster '${c.groupId}': ${error.message}`),
       },
     })
@@ -278,7 +274,7 @@ export class DistributedHerder implements Herder {
       if (this.#leader) this.#member?.requestRejoin(`${change.kind === 'tasks' ? 'task configs' : 'the config'} of connector ${change.name} changed`)
       return
     }
-    void this.#serially(async () => {
+    void this.#serial.run(async () => {
       const store = this.#configs
       if (store === null) return
       if (change.kind === 'target-state') {
