@@ -3,10 +3,12 @@
  * converters (JsonConverter envelopes), JSON envelope builders, and waits on database rows.
  */
 import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import type { Creek } from '../../../core/index.ts'
 import { Decimal } from '../../../connect/api/logical-types.ts'
 import type { Database } from '../../../connect/connectors/jdbc/database.ts'
 import { Worker } from '../../../connect/runtime/worker.ts'
+import type { TestDatabase } from '../../helpers/databases.ts'
 import { tempDir } from '../../helpers/temp-dir.ts'
 import { openCreek, waitFor } from '../runtime/helpers.ts'
 
@@ -39,6 +41,43 @@ export async function sinkHarness(): Promise<SinkHarness> {
       await worker.stop().catch(() => undefined)
       await creek.close().catch(() => undefined)
     },
+  }
+}
+
+export interface SinkSuite {
+  readonly harness: SinkHarness
+  readonly db: Database
+  /** Creates sink connector `name` from `topic` into `target` (JSON converters, a fast group). */
+  sink(name: string, topic: string, props: Record<string, string>): Promise<unknown>
+  /** `name` quoted for the target database. */
+  q(name: string): string
+}
+
+/**
+ * For a `describe` block on `target`: a harness and a database opened before its tests and
+ * closed after them, and a starter of `connectorClass` sinks (the short name or Confluent's).
+ */
+export function sinkSuite(target: TestDatabase, connectorClass = 'JdbcSink'): SinkSuite {
+  let harness: SinkHarness | null = null
+  let db: Database | null = null
+  beforeAll(async () => {
+    harness = await sinkHarness()
+    db = await target.open()
+  })
+  afterAll(async () => {
+    await harness?.close()
+  })
+  const ready = <V>(value: V | null): V => {
+    if (value === null) throw new Error('sinkSuite: used outside of a test (before beforeAll ran)')
+    return value
+  }
+  return {
+    get harness() { return ready(harness) },
+    get db() { return ready(db) },
+    sink: (name, topic, props) => ready(harness).worker.createConnector({
+      name, 'connector.class': connectorClass, topics: topic, 'connection.url': target.url, ...JSON_CONVERTERS, ...FAST_GROUP, ...props,
+    }),
+    q: (name) => ready(db).quoteIdentifier(name),
   }
 }
 

@@ -3,33 +3,18 @@
  * (auto.evolve), bad records (errors.tolerance none / all with a dead-letter queue), missing
  * tables and columns.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database } from '../../../connect/connectors/jdbc/database.ts'
+import { describe, expect, it } from 'vitest'
 import { testDatabases } from '../../helpers/databases.ts'
 import { readTopic, waitFor } from '../runtime/helpers.ts'
 import {
-  DAY_MS, FAST_GROUP, JSON_CONVERTERS, type SinkHarness, T, decimalPayload, envelope, produce, sinkHarness, struct, waitForRows,
+  DAY_MS, T, decimalPayload, envelope, produce, sinkSuite, struct, waitForRows,
 } from './sink-helpers.ts'
 
 const databases = testDatabases()
 
 describe.each(databases)('JdbcSink schemas and errors on $label', (target) => {
-  let harness: SinkHarness
-  let db: Database
-  beforeAll(async () => {
-    harness = await sinkHarness()
-    db = await target.open()
-  })
-  afterAll(async () => {
-    await harness?.close()
-  })
-
-  function sink(name: string, topic: string, props: Record<string, string>) {
-    return harness.worker.createConnector({
-      name, 'connector.class': 'io.confluent.connect.jdbc.JdbcSinkConnector', topics: topic, 'connection.url': target.url, ...JSON_CONVERTERS, ...FAST_GROUP, ...props,
-    })
-  }
-  const q = (n: string) => db.quoteIdentifier(n)
+  const suite = sinkSuite(target, 'io.confluent.connect.jdbc.JdbcSinkConnector')
+  const { sink, q } = suite
 
   it('creates columns for every Connect type and writes their values', async () => {
     const topic = target.uniqueName('types')
@@ -40,11 +25,11 @@ describe.each(databases)('JdbcSink schemas and errors on $label', (target) => {
     const ts = Date.UTC(2024, 2, 1, 12, 34, 56, 789)
     const day = Date.UTC(2024, 1, 29) / DAY_MS
     const time = ((12 * 60 + 34) * 60 + 56) * 1000 + 789
-    await produce(harness.creek, topic, [
+    await produce(suite.harness.creek, topic, [
       { value: envelope(schema, { id: '__ID__', small: -7, f32: 1.5, f64: 2.25, flag: true, text: 'héllo', raw: Buffer.from([0, 255]).toString('base64'), amount: decimalPayload('-12.34', 2), day, at: time, ts, maybe: null }).replace('"__ID__"', '9007199254740993') },
     ])
     await sink(`${topic}-c`, topic, { 'auto.create': 'true', 'pk.mode': 'record_value', 'pk.fields': 'id', 'insert.mode': 'upsert' })
-    const [row] = await waitForRows(db, `SELECT id, small, f32, f64, flag, ${q('text')}, raw, amount, day, ${q('at')}, ts, maybe FROM ${q(topic)}`, (r) => r.length === 1)
+    const [row] = await waitForRows(suite.db, `SELECT id, small, f32, f64, flag, ${q('text')}, raw, amount, day, ${q('at')}, ts, maybe FROM ${q(topic)}`, (r) => r.length === 1)
     expect(row[0]).toBe(9007199254740993n)
     expect(row.slice(1, 6)).toEqual([-7, 1.5, 2.25, true, 'héllo'])
     expect(row[6]).toEqual(Buffer.from([0, 255]))
@@ -53,7 +38,7 @@ describe.each(databases)('JdbcSink schemas and errors on $label', (target) => {
     expect(String(row[9])).toMatch(/^12:34:56\.789/)
     expect(row[10]).toEqual(new Date(ts))
     expect(row[11]).toBeNull()
-    const columns = await db.describeTable({ name: topic })
+    const columns = await suite.db.describeTable({ name: topic })
     expect(columns?.map((c) => c.type)).toEqual(['int64', 'int16', target.kind === 'postgresql' || target.kind === 'mysql' ? 'float32' : 'float64', 'float64', 'boolean', 'string', 'bytes', 'decimal', 'date', 'time', 'timestamp', 'string'])
     expect(columns?.map((c) => c.nullable)).toEqual([false, false, false, false, false, false, false, false, false, false, false, true])
   })
@@ -62,29 +47,29 @@ describe.each(databases)('JdbcSink schemas and errors on $label', (target) => {
     const topic = target.uniqueName('evolve')
     const v1 = struct('row', { id: T.int32(), name: T.string() })
     const v2 = struct('row', { id: T.int32(), name: T.string(), email: T.string(true), level: { ...T.int32(), default: 5 } })
-    await produce(harness.creek, topic, [
+    await produce(suite.harness.creek, topic, [
       { value: envelope(v1, { id: 1, name: 'a' }) },
       { value: envelope(v2, { id: 2, name: 'b', email: 'b@x', level: 2 }) },
       { value: envelope(v1, { id: 3, name: 'c' }) },
     ])
     await sink(`${topic}-c`, topic, { 'auto.create': 'true', 'auto.evolve': 'true', 'pk.mode': 'record_value', 'pk.fields': 'id', 'insert.mode': 'upsert' })
-    const rows = await waitForRows(db, `SELECT id, name, email, level FROM ${q(topic)} ORDER BY id`, (r) => r.length === 3)
+    const rows = await waitForRows(suite.db, `SELECT id, name, email, level FROM ${q(topic)} ORDER BY id`, (r) => r.length === 3)
     expect(rows).toEqual([[1, 'a', null, 5], [2, 'b', 'b@x', 2], [3, 'c', null, 5]])
-    const columns = await db.describeTable({ name: topic })
+    const columns = await suite.db.describeTable({ name: topic })
     expect(columns?.map((c) => [c.name, c.nullable])).toEqual([['id', false], ['name', false], ['email', true], ['level', false]])
   })
 
   it('fails the task visibly on a record without a Struct value (errors.tolerance=none)', async () => {
     const topic = target.uniqueName('bad')
     const schema = struct('row', { id: T.int32() })
-    await produce(harness.creek, topic, [{ value: envelope(schema, { id: 1 }) }, { value: envelope(T.string(), 'just text') }, { value: envelope(schema, { id: 3 }) }])
+    await produce(suite.harness.creek, topic, [{ value: envelope(schema, { id: 1 }) }, { value: envelope(T.string(), 'just text') }, { value: envelope(schema, { id: 3 }) }])
     await sink(`${topic}-c`, topic, { 'auto.create': 'true' })
-    await waitFor(() => harness.worker.status(`${topic}-c`).tasks[0]?.state === 'FAILED', 15_000, 'the task to fail')
-    const trace = harness.worker.status(`${topic}-c`).tasks[0].trace ?? ''
+    await waitFor(() => suite.harness.worker.status(`${topic}-c`).tasks[0]?.state === 'FAILED', 15_000, 'the task to fail')
+    const trace = suite.harness.worker.status(`${topic}-c`).tasks[0].trace ?? ''
     expect(trace).toContain('non-null Struct value')
     expect(trace).toContain(`topic='${topic}',partition=0,offset=1`)
     // Nothing of the failed batch was committed to the table or to the group.
-    const count = await db.query(`SELECT COUNT(*) FROM ${q(topic)}`).then((r) => Number(r.rows[0][0])).catch(() => 0)
+    const count = await suite.db.query(`SELECT COUNT(*) FROM ${q(topic)}`).then((r) => Number(r.rows[0][0])).catch(() => 0)
     expect(count).toBe(0)
   })
 
@@ -92,8 +77,8 @@ describe.each(databases)('JdbcSink schemas and errors on $label', (target) => {
     const topic = target.uniqueName('dlq')
     const dlq = `${topic}-dlq`
     const schema = struct('row', { id: T.int32(), name: T.string() })
-    await db.execute(`CREATE TABLE ${q(topic)} (id INT NOT NULL, name VARCHAR(20) NOT NULL, PRIMARY KEY (id))`)
-    await produce(harness.creek, topic, [
+    await suite.db.execute(`CREATE TABLE ${q(topic)} (id INT NOT NULL, name VARCHAR(20) NOT NULL, PRIMARY KEY (id))`)
+    await produce(suite.harness.creek, topic, [
       { value: envelope(schema, { id: 1, name: 'a' }) },
       { value: envelope(T.string(), 'schemaless') },
       { value: envelope(schema, { id: 2, name: 'b' }) },
@@ -105,9 +90,9 @@ describe.each(databases)('JdbcSink schemas and errors on $label', (target) => {
       'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': dlq, 'errors.deadletterqueue.topic.replication.factor': '1',
       'errors.deadletterqueue.context.headers.enable': 'true',
     })
-    const rows = await waitForRows(db, `SELECT id, name FROM ${q(topic)} ORDER BY id`, (r) => r.length === 3)
+    const rows = await waitForRows(suite.db, `SELECT id, name FROM ${q(topic)} ORDER BY id`, (r) => r.length === 3)
     expect(rows).toEqual([[1, 'a'], [2, 'b'], [3, 'c']])
-    const dead = await readTopic(harness.creek, dlq, 3)
+    const dead = await readTopic(suite.harness.creek, dlq, 3)
     // Records failing the checks are reported as they are met, those the database refuses after the batch failed.
     const payloads = dead.values.map((v) => (v === 'null' ? null : JSON.parse(v).payload))
     expect(payloads).toHaveLength(3)
@@ -115,23 +100,23 @@ describe.each(databases)('JdbcSink schemas and errors on $label', (target) => {
     const duplicate = payloads.findIndex((p) => p !== null && typeof p === 'object')
     expect(dead.headers[duplicate]['__connect.errors.exception.message']).toMatch(/offset=3/)
     expect(dead.headers[payloads.indexOf(null)]['__connect.errors.exception.message']).toMatch(/delete.enabled=false/)
-    expect(harness.worker.status(`${topic}-c`).tasks[0].state).toBe('RUNNING')
+    expect(suite.harness.worker.status(`${topic}-c`).tasks[0].state).toBe('RUNNING')
   })
 
   it('fails on a missing table without auto.create and a missing column without auto.evolve', async () => {
     const topic = target.uniqueName('missing')
     const schema = struct('row', { id: T.int32(), extra: T.string(true) })
-    await produce(harness.creek, topic, [{ value: envelope(schema, { id: 1, extra: 'x' }) }])
+    await produce(suite.harness.creek, topic, [{ value: envelope(schema, { id: 1, extra: 'x' }) }])
     await sink(`${topic}-c`, topic, {})
-    await waitFor(() => harness.worker.status(`${topic}-c`).tasks[0]?.state === 'FAILED', 15_000, 'the task to fail')
-    expect(harness.worker.status(`${topic}-c`).tasks[0].trace).toMatch(/Table .* is missing and auto-creation is disabled/)
+    await waitFor(() => suite.harness.worker.status(`${topic}-c`).tasks[0]?.state === 'FAILED', 15_000, 'the task to fail')
+    expect(suite.harness.worker.status(`${topic}-c`).tasks[0].trace).toMatch(/Table .* is missing and auto-creation is disabled/)
 
     const other = target.uniqueName('nocol')
-    await db.execute(`CREATE TABLE ${q(other)} (id INT NOT NULL)`)
-    await produce(harness.creek, other, [{ value: envelope(schema, { id: 1, extra: 'x' }) }])
+    await suite.db.execute(`CREATE TABLE ${q(other)} (id INT NOT NULL)`)
+    await produce(suite.harness.creek, other, [{ value: envelope(schema, { id: 1, extra: 'x' }) }])
     await sink(`${other}-c`, other, {})
-    await waitFor(() => harness.worker.status(`${other}-c`).tasks[0]?.state === 'FAILED', 15_000, 'the task to fail')
-    expect(harness.worker.status(`${other}-c`).tasks[0].trace).toMatch(/missing fields \(extra\) and auto-evolution is disabled/)
+    await waitFor(() => suite.harness.worker.status(`${other}-c`).tasks[0]?.state === 'FAILED', 15_000, 'the task to fail')
+    expect(suite.harness.worker.status(`${other}-c`).tasks[0].trace).toMatch(/missing fields \(extra\) and auto-evolution is disabled/)
   })
 
   it('names tables with table.name.format', async () => {
@@ -139,10 +124,10 @@ describe.each(databases)('JdbcSink schemas and errors on $label', (target) => {
     const table = `${topic}_tbl`
     target.uniqueName(table) // registered for cleanup under the same prefix scheme
     const schema = struct('row', { id: T.int32() })
-    await produce(harness.creek, topic, [{ value: envelope(schema, { id: 42 }) }])
+    await produce(suite.harness.creek, topic, [{ value: envelope(schema, { id: 42 }) }])
     await sink(`${topic}-c`, topic, { 'auto.create': 'true', 'table.name.format': '${topic}_tbl' })
-    const rows = await waitForRows(db, `SELECT id FROM ${q(table)}`, (r) => r.length === 1)
+    const rows = await waitForRows(suite.db, `SELECT id FROM ${q(table)}`, (r) => r.length === 1)
     expect(rows).toEqual([[42]])
-    await db.execute(`DROP TABLE ${q(table)}`)
+    await suite.db.execute(`DROP TABLE ${q(table)}`)
   })
 })

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { testDatabases } from '../../helpers/databases.ts'
 import { waitFor } from '../runtime/helpers.ts'
-import { ddl, insertRows, sourceHarness, type SourceHarness } from './source-helpers.ts'
+import { ddl, insertRows, jdbcSource, sourceHarness, type SourceHarness } from './source-helpers.ts'
 
 const databases = testDatabases()
 
@@ -9,10 +9,6 @@ let harness: SourceHarness | null = null
 afterEach(async () => {
   await harness?.close()
   harness = null
-})
-
-const base = (url: string, extra: Record<string, string>) => ({
-  name: 'jdbc', 'connector.class': 'JdbcSource', 'connection.url': url, 'topic.prefix': 'db-', 'poll.interval.ms': '50', ...extra,
 })
 
 describe.each(databases)('JdbcSource bulk, custom query and crash recovery on $label', (target) => {
@@ -24,7 +20,7 @@ describe.each(databases)('JdbcSource bulk, custom query and crash recovery on $l
     const at = (s: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, s))
     await insertRows(db, table, [{ name: 'a', ts: at(1) }, { name: 'b', ts: at(1) }, { name: 'c', ts: at(2) }])
     harness = await sourceHarness()
-    const config = base(target.url, { mode: 'timestamp+incrementing', 'timestamp.column.name': 'ts', 'incrementing.column.name': 'id', 'table.whitelist': table })
+    const config = jdbcSource(target.url, { mode: 'timestamp+incrementing', 'timestamp.column.name': 'ts', 'incrementing.column.name': 'id', 'table.whitelist': table })
     const first = await harness.newWorker()
     await first.createConnector(config)
     await harness.rows(`db-${table}`, 3)
@@ -46,7 +42,7 @@ describe.each(databases)('JdbcSource bulk, custom query and crash recovery on $l
     await insertRows(db, table, [{ k: 1, v: 'x' }, { k: 2, v: 'y' }, { k: 3, v: 'z' }])
     harness = await sourceHarness()
     const worker = await harness.newWorker()
-    await worker.createConnector(base(target.url, { mode: 'bulk', 'table.whitelist': table, 'batch.max.rows': '2', 'poll.interval.ms': '100' }))
+    await worker.createConnector(jdbcSource(target.url, { mode: 'bulk', 'table.whitelist': table, 'batch.max.rows': '2', 'poll.interval.ms': '100' }))
     const rows = await harness.rows(`db-${table}`, 6)
     expect(rows.slice(0, 6).map((r) => r.k)).toEqual([1, 2, 3, 1, 2, 3])
   })
@@ -59,7 +55,7 @@ describe.each(databases)('JdbcSource bulk, custom query and crash recovery on $l
     await insertRows(db, table, [{ kind: 'keep', amount: 1 }, { kind: 'drop', amount: 2 }, { kind: 'keep', amount: 3 }])
     harness = await sourceHarness()
     const worker = await harness.newWorker()
-    await worker.createConnector(base(target.url, {
+    await worker.createConnector(jdbcSource(target.url, {
       mode: 'incrementing', 'incrementing.column.name': 'id', 'topic.prefix': 'kept', 'tasks.max': '3',
       query: `SELECT id, amount FROM ${table} WHERE kind = 'keep'`,
     }))

@@ -51,6 +51,11 @@ export async function sourceHarness(options: { flushMs?: number } = {}): Promise
 }
 
 /** Column definitions per dialect. */
+/** A JdbcSource connector named `jdbc` on `url`, topics `db-<table>`, polling every 50 ms, with `extra`. */
+export function jdbcSource(url: string, extra: Record<string, string>): Record<string, string> {
+  return { name: 'jdbc', 'connector.class': 'JdbcSource', 'connection.url': url, 'topic.prefix': 'db-', 'poll.interval.ms': '50', ...extra }
+}
+
 export function ddl(kind: DatabaseKind) {
   return {
     autoId: kind === 'sqlite' ? 'INTEGER PRIMARY KEY' : kind === 'postgresql' ? 'SERIAL PRIMARY KEY' : 'INT AUTO_INCREMENT PRIMARY KEY',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { testDatabases } from '../../helpers/databases.ts'
 import { waitFor } from '../runtime/helpers.ts'
-import { ddl, insertRows, sleep, sourceHarness, type SourceHarness } from './source-helpers.ts'
+import { ddl, insertRows, jdbcSource, sleep, sourceHarness, type SourceHarness } from './source-helpers.ts'
 
 const databases = testDatabases()
 
@@ -10,10 +10,6 @@ let harness: SourceHarness | null = null
 afterEach(async () => {
   await harness?.close()
   harness = null
-})
-
-const base = (url: string, extra: Record<string, string>) => ({
-  name: 'jdbc', 'connector.class': 'JdbcSource', 'connection.url': url, 'topic.prefix': 'db-', 'poll.interval.ms': '50', ...extra,
 })
 
 describe.each(databases)('JdbcSource on $label', (target) => {
@@ -24,7 +20,7 @@ describe.each(databases)('JdbcSource on $label', (target) => {
     await db.execute(`CREATE TABLE ${table} (id ${t.autoId}, name ${t.text} NOT NULL)`)
     await insertRows(db, table, [{ name: 'a' }, { name: 'b' }, { name: 'c' }])
     harness = await sourceHarness()
-    const config = base(target.url, { mode: 'incrementing', 'table.whitelist': table, 'batch.max.rows': '2' })
+    const config = jdbcSource(target.url, { mode: 'incrementing', 'table.whitelist': table, 'batch.max.rows': '2' })
     const first = await harness.newWorker()
     await first.createConnector(config)
     await waitFor(() => first.status('jdbc').tasks[0]?.state === 'RUNNING', 5000, 'the task')
@@ -55,7 +51,7 @@ describe.each(databases)('JdbcSource on $label', (target) => {
     await db.execute(`INSERT INTO ${table} (name, updated_at) VALUES ('a', '${micro}'), ('b', '${micro}'), ('c', '2024-01-01 10:00:01')`)
     harness = await sourceHarness({ flushMs: 50 })
     const worker = await harness.newWorker()
-    await worker.createConnector(base(target.url, { mode: 'timestamp+incrementing', 'timestamp.column.name': 'updated_at', 'incrementing.column.name': 'id', 'table.whitelist': table, 'batch.max.rows': '1' }))
+    await worker.createConnector(jdbcSource(target.url, { mode: 'timestamp+incrementing', 'timestamp.column.name': 'updated_at', 'incrementing.column.name': 'id', 'table.whitelist': table, 'batch.max.rows': '1' }))
     expect((await harness.rows(`db-${table}`, 3)).map((r) => r.name)).toEqual(['a', 'b', 'c'])
     await db.execute(`UPDATE ${table} SET name = 'a2', updated_at = '2024-01-02 00:00:00' WHERE id = 1`)
     const rows = await harness.rows(`db-${table}`, 4)
@@ -79,7 +75,7 @@ describe.each(databases)('JdbcSource on $label', (target) => {
       { id: 5, updated_at: at(2) }, { id: 6, updated_at: at(2) }, { id: 7, updated_at: at(3) },
     ])
     harness = await sourceHarness()
-    const config = base(target.url, { mode: 'timestamp', 'timestamp.column.name': 'updated_at', 'table.include.list': `${table}`, 'batch.max.rows': '2' })
+    const config = jdbcSource(target.url, { mode: 'timestamp', 'timestamp.column.name': 'updated_at', 'table.include.list': `${table}`, 'batch.max.rows': '2' })
     const first = await harness.newWorker()
     await first.createConnector(config)
     const rows = await harness.rows(`db-${table}`, 7)
