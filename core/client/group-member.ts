@@ -167,7 +167,11 @@ export class GroupMember {
     this.#loop ??= this.#run()
   }
 
-  /** Asks for a rebalance: the member rejoins, which makes every member rejoin. */
+  /**
+   * Gives up the assignment and rejoins. The leader rejoining (or any member with changed
+   * metadata) makes every member rejoin; a follower with unchanged metadata gets the current
+   * generation and its assignment back, as from Kafka's coordinator.
+   */
   requestRejoin(reason: string): void {
     if (this.#stopping || this.#killed || this.#rejoinNeeded) return
     this.#logger.info(`Member '${this.#memberId}' of group '${this.groupId}' rejoins: ${reason}`)
@@ -241,6 +245,9 @@ export class GroupMember {
       this.#generationId = joined.generationId
       this.#memberId = joined.memberId
       this.#leaderId = joined.leaderId
+      // Joined: heartbeats run from here on, through the leader's assign() and SyncGroup (the
+      // coordinator expires a member between its JoinGroup answer and its SyncGroup otherwise).
+      this.#joining = false
       this.#scheduleHeartbeat(this.#heartbeatIntervalMs)
       let assignments: { memberId: string; assignment: Buffer }[] = []
       if (joined.isLeader) {
@@ -257,7 +264,6 @@ export class GroupMember {
         this.#onJoinOrSyncError(response.errorCode, 'SyncGroup')
         return
       }
-      this.#joining = false
       await this.#serially(async () => {
         if (this.#stopped() || this.#generationId !== joined.generationId) return
         this.#assigned = true
@@ -333,7 +339,7 @@ export class GroupMember {
   async #heartbeat(): Promise<void> {
     if (this.#stopped() || this.#generationId === NO_GENERATION) return
     if (this.#joining) {
-      // A JoinGroup or SyncGroup in flight keeps the member alive; heartbeats resume after it.
+      // A JoinGroup in flight keeps the member alive; heartbeats resume once it is answered.
       this.#scheduleHeartbeat(this.#heartbeatIntervalMs)
       return
     }
