@@ -20,7 +20,9 @@
  *   rejoin; UNKNOWN_MEMBER_ID or ILLEGAL_GENERATION means the member was dropped (its session
  *   expired): it rejoins from scratch after revoking. Coordinator errors find the coordinator
  *   again. Join errors no retry can fix (INCONSISTENT_GROUP_PROTOCOL, INVALID_SESSION_TIMEOUT…)
- *   stop the member: `failure` holds the error and `onFatal` is told.
+ *   stop the member: `failure` holds the error and `onFatal` is told. So does an error thrown by
+ *   `protocols`, `assign` or `onAssigned`; a member stopped that way leaves the group (LeaveGroup)
+ *   so that the others rebalance without waiting out its session.
  * - `kill()` stops heartbeating and joining without leaving or revoking, as a crashed process
  *   would: the coordinator drops the member after `sessionTimeoutMs` (for tests of failover).
  *
@@ -212,6 +214,8 @@ export class GroupMember {
           this.#stopHeartbeats()
           this.#logger.error(`Member of group '${this.groupId}' stops: ${this.#failure.message}`)
           this.#handler.onFatal?.(this.#failure)
+          // A member still in the group (a handler threw) leaves it: the others need not wait out its session.
+          await this.#leave(`the member stopped: ${this.#failure.message}`)
           break
         }
         failures++
@@ -379,21 +383,25 @@ export class GroupMember {
     this.#wakeUp()
     await this.#revokeIfAssigned()
     this.#stopHeartbeats()
-    const nodeId = this.#coordinator.known
-    if (this.#memberId !== '' && nodeId !== null) {
-      try {
-        const response = await this.#transport.send(LeaveGroup, leaveGroupRequest({ groupId: this.groupId, generationId: this.#generationId, memberId: this.#memberId, groupInstanceId: null }, 'the member is closing'), { nodeId })
-        const code = parseLeaveGroup(response)
-        if (code !== ErrorCode.NONE) this.#logger.info(`LeaveGroup of group '${this.groupId}' answered ${new KafkaApiError(code).errorName}`)
-      } catch (error) {
-        this.#logger.warn(`LeaveGroup of group '${this.groupId}' failed`, { cause: String(error) })
-      }
-    }
+    await this.#leave('the member is closing')
     this.#generationId = NO_GENERATION
     // A JoinGroup the broker still holds is answered by the LeaveGroup; do not wait long for it anyway.
     let timer: NodeJS.Timeout | undefined
     await Promise.race([this.#loop ?? Promise.resolve(), new Promise<void>((resolve) => { timer = setTimeout(resolve, 5000) })])
     clearTimeout(timer)
+  }
+
+  /** Sends LeaveGroup when the member has an id, so that the others rebalance at once; never throws. */
+  async #leave(reason: string): Promise<void> {
+    const nodeId = this.#coordinator.known
+    if (this.#memberId === '' || nodeId === null) return
+    try {
+      const response = await this.#transport.send(LeaveGroup, leaveGroupRequest({ groupId: this.groupId, generationId: this.#generationId, memberId: this.#memberId, groupInstanceId: null }, reason), { nodeId })
+      const code = parseLeaveGroup(response)
+      if (code !== ErrorCode.NONE) this.#logger.info(`LeaveGroup of group '${this.groupId}' answered ${new KafkaApiError(code).errorName}`)
+    } catch (error) {
+      this.#logger.warn(`LeaveGroup of group '${this.groupId}' failed`, { cause: String(error) })
+    }
   }
 
   /** Stops at once without revoking or leaving, as a crashed process would (for tests). */

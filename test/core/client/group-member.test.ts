@@ -374,6 +374,31 @@ describe('GroupMember', () => {
     b.rec.expectAlternating()
   })
 
+  it('a member whose onAssigned throws stops with the error and leaves, so the others rebalance at once', async () => {
+    const creek = await openCreek()
+    const session = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 50 }
+    const a = join(creek, 'a', session)
+    const [g1] = await settled([a], 0, 'a alone')
+    class Throwing extends Recorder {
+      override async onAssigned(): Promise<void> {
+        throw new Error('the handler broke')
+      }
+    }
+    const rec = new Throwing('b')
+    const b = creek.groupMember({ groupId: 'g', protocolType: 'test', clientId: 'b', ...FAST, ...session, handler: rec })
+    b.start()
+    const started = Date.now()
+    await waitFor(() => rec.fatal.length === 1, 'b to stop')
+    expect(b.failure?.message).toBe('the handler broke')
+    // a saw b join, then leave: a generation with only a, long before b's 10 s session would end.
+    const [g3] = await settled([a], g1.generationId + 1, 'a alone after b left')
+    expect(Date.now() - started).toBeLessThan(3000)
+    expect(a.rec.assigns.at(-1)!.generation.members.map((m) => m.memberId)).toEqual([a.member.memberId])
+    expect(g3.isLeader).toBe(true)
+    await b.close()
+    a.rec.expectAlternating()
+  })
+
   it('a member dropped by the coordinator (UNKNOWN_MEMBER_ID on heartbeat) revokes, then rejoins with a new member id', async () => {
     const creek = await openCreek()
     const a = join(creek, 'a')
