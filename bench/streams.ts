@@ -31,14 +31,33 @@
  * records, or words counted, as input records), says so, and the benchmark then exits without
  * waiting for the backlog to drain; the metric `complete` is 0.
  *
+ * Each phase also prints the CPU time (user + system) the whole process spent over it, per input
+ * record (the word count also per word): the broker, the clients and the app share the process,
+ * so this is what a record costs end to end, and it varies much less than the rates when other
+ * work shares the machine's cores.
+ *
+ * V8 flag: the benchmark runs node with `--max-semi-space-size=64` (re-executing itself with
+ * it, and saying so in its first line). A stream thread's records are short-lived, but those in
+ * flight (input queues, output not yet acknowledged) survive young-generation collections when
+ * these come every few tens of milliseconds, as they do with V8's default 16 MiB semi-spaces at
+ * these rates; with 64 MiB they come four times less often, and the stateless app took about
+ * 15% less CPU per record. A deployment can pass the same flag (it costs up to 3 × 64 MiB of
+ * young generation). `CREEK_BENCH_SEMI_SPACE_MB` sets another size; 0 runs with V8's default.
+ *
  * Knobs for investigations (not for the reported figures): `CREEK_BENCH_STREAMS_PRODUCER` (JSON)
- * passes `producer` options to both apps; `CREEK_BENCH_CPU_PROFILE=<dir>` writes a V8 CPU
- * profile of each timed phase (`<dir>/<phase>.cpuprofile`, for Chrome DevTools or speedscope).
+ * passes `producer` options to both apps; `CREEK_BENCH_STREAMS_APPS` (`stateless`, `wordcount`,
+ * or both comma-separated, the default) runs only those apps; `CREEK_BENCH_CPU_PROFILE=<dir>`
+ * writes a V8 CPU profile of each timed phase (`<dir>/<phase>.cpuprofile`, for Chrome DevTools
+ * or speedscope); `CREEK_BENCH_ALLOC_PROFILE=<dir>` a sampling heap profile of each timed phase
+ * that counts every allocation, collected or not (`<dir>/<phase>.heapprofile`: where the garbage
+ * comes from).
  */
+import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
-import { tmpdir } from 'node:os'
+import { constants, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Creek } from '../core/index.ts'
 import { serdes } from '../serdes/index.ts'
 import { Consumed, CreekStreams, type CreekStreamsOptions, Grouped, Materialized, Produced, Stores, StreamsBuilder } from '../streams/index.ts'
@@ -54,6 +73,10 @@ const WORDCOUNT_TIMEOUT_MS = Number(process.env.CREEK_BENCH_WORDCOUNT_TIMEOUT_MS
 const MAX_RSS_BYTES = Number(process.env.CREEK_BENCH_MAX_RSS_MB ?? 3072) * 1024 * 1024
 const PRODUCER_OPTIONS = process.env.CREEK_BENCH_STREAMS_PRODUCER ? JSON.parse(process.env.CREEK_BENCH_STREAMS_PRODUCER) : undefined
 const PROFILE_DIR = process.env.CREEK_BENCH_CPU_PROFILE
+const ALLOC_PROFILE_DIR = process.env.CREEK_BENCH_ALLOC_PROFILE
+const SEMI_SPACE_MB = Number(process.env.CREEK_BENCH_SEMI_SPACE_MB ?? 64)
+const SEMI_SPACE_FLAG = `--max-semi-space-size=${SEMI_SPACE_MB}`
+const APPS = new Set((process.env.CREEK_BENCH_STREAMS_APPS ?? 'stateless,wordcount').split(',').map((app) => app.trim()))
 const TARGET_STATELESS_RPS = 500_000
 const TARGET_WORDCOUNT_RPS = 150_000
 
@@ -244,20 +267,37 @@ async function untilCounted(counted: () => number, total: number, deadline: numb
   }
 }
 
-/** Runs `phase` under the CPU profiler when CREEK_BENCH_CPU_PROFILE is set. */
+/**
+ * Runs `phase` under the CPU profiler when CREEK_BENCH_CPU_PROFILE is set, or under the sampling
+ * heap profiler, counting every allocation (also the ones garbage collected since), when
+ * CREEK_BENCH_ALLOC_PROFILE is.
+ */
 async function profiled<T>(name: string, phase: () => Promise<T>): Promise<T> {
-  if (PROFILE_DIR === undefined) return phase()
+  if (PROFILE_DIR === undefined && ALLOC_PROFILE_DIR === undefined) return phase()
   const session = new Session()
   session.connect()
-  await session.post('Profiler.enable')
-  await session.post('Profiler.setSamplingInterval', { interval: 500 })
-  await session.post('Profiler.start')
+  if (PROFILE_DIR !== undefined) {
+    await session.post('Profiler.enable')
+    await session.post('Profiler.setSamplingInterval', { interval: 500 })
+    await session.post('Profiler.start')
+  }
+  if (ALLOC_PROFILE_DIR !== undefined) {
+    await session.post('HeapProfiler.enable')
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
+  }
   try {
     return await phase()
   } finally {
-    const { profile } = await session.post('Profiler.stop')
-    mkdirSync(PROFILE_DIR, { recursive: true })
-    writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile))
+    if (PROFILE_DIR !== undefined) {
+      const { profile } = await session.post('Profiler.stop')
+      mkdirSync(PROFILE_DIR, { recursive: true })
+      writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile))
+    }
+    if (ALLOC_PROFILE_DIR !== undefined) {
+      const { profile } = await session.post('HeapProfiler.stopSampling')
+      mkdirSync(ALLOC_PROFILE_DIR, { recursive: true })
+      writeFileSync(join(ALLOC_PROFILE_DIR, `${name}.heapprofile`), JSON.stringify(profile))
+    }
     session.disconnect()
   }
 }
@@ -271,6 +311,14 @@ interface PhaseResult {
   readonly rps: number
   readonly outcome: Outcome
   readonly seconds: number
+  /** CPU time (user + system) of the whole process over the phase, per input record, in µs. */
+  readonly cpuUsPerRecord: number
+}
+
+/** CPU time (user + system) of the process since `since`, in µs. */
+function cpuSince(since: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(since)
+  return user + system
 }
 
 /** A phase that stopped early leaves an app with a backlog: closing would drain it first. */
@@ -284,21 +332,29 @@ async function consume(creek: Creek): Promise<PhaseResult> {
   let seen = 0
   let bytes = 0
   let end = 0
+  let cpu = 0
   const start = performance.now()
+  const cpuStart = process.cpuUsage()
   await consumer.subscribe({ topics: [INPUT] })
   void consumer.run({
     eachBatch: async ({ batch }) => {
       for (const m of batch.messages) bytes += m.value!.length
       seen += batch.messages.length
-      if (seen >= RECORDS && end === 0) end = performance.now()
+      if (seen >= RECORDS && end === 0) {
+        end = performance.now()
+        cpu = cpuSince(cpuStart)
+      }
     },
   })
   const outcome = await until(() => end !== 0, start + PHASE_TIMEOUT_MS)
-  if (outcome !== 'done') end = performance.now()
+  if (outcome !== 'done') {
+    end = performance.now()
+    cpu = cpuSince(cpuStart)
+  }
   await consumer.close()
   if (bytes !== seen * VALUE_BYTES) throw new Error(`the plain consumer read ${bytes} value bytes for ${seen} records`)
   const seconds = (end - start) / 1000
-  return { rps: seen / seconds, outcome, seconds }
+  return { rps: seen / seconds, outcome, seconds, cpuUsPerRecord: cpu / Math.max(1, seen) }
 }
 
 /** `mapValues` + `filter` topic to topic, until the output holds every record kept. */
@@ -311,17 +367,20 @@ async function stateless(creek: Creek, root: string, input: Input): Promise<Phas
     .to(STATELESS_OUTPUT, Produced.with(serdes.string(), serdes.string()))
   const app = new CreekStreams(builder.build(), appOptions(creek, root, 'bench-stateless'))
   const start = performance.now()
+  const cpuStart = process.cpuUsage()
   await app.start()
   const outcome = await until(() => endOffsets(creek, STATELESS_OUTPUT) >= input.statelessExpected, start + PHASE_TIMEOUT_MS)
   const seconds = (performance.now() - start) / 1000
+  const cpu = cpuSince(cpuStart)
   const written = endOffsets(creek, STATELESS_OUTPUT)
   if (outcome !== 'done') {
     abandoned = true
-    return { rps: (written / input.statelessExpected) * RECORDS / seconds, outcome, seconds }
+    const done = (written / input.statelessExpected) * RECORDS
+    return { rps: done / seconds, outcome, seconds, cpuUsPerRecord: cpu / Math.max(1, done) }
   }
   await app.close()
   if (written !== input.statelessExpected) throw new Error(`the stateless app wrote ${written} records, expected ${input.statelessExpected}`)
-  return { rps: RECORDS / seconds, outcome, seconds }
+  return { rps: RECORDS / seconds, outcome, seconds, cpuUsPerRecord: cpu / RECORDS }
 }
 
 /** The canonical word count with a RocksDB store, until the last count is written; then checks the counts. */
@@ -338,6 +397,7 @@ async function wordCount(creek: Creek, root: string, input: Input): Promise<Phas
   const app = new CreekStreams(builder.build(), appOptions(creek, root, applicationId))
   const repartition = `${applicationId}-counts-repartition`
   const start = performance.now()
+  const cpuStart = process.cpuUsage()
   const deadline = start + WORDCOUNT_TIMEOUT_MS
   await app.start()
   // Cheap gate first (sub-topology 0 wrote every word to the repartition topic), then the
@@ -352,8 +412,10 @@ async function wordCount(creek: Creek, root: string, input: Input): Promise<Phas
   if (outcome === 'done') outcome = await untilCounted(counted, input.totalWords, deadline)
   if (outcome !== 'done') {
     const seconds = (performance.now() - start) / 1000
+    const cpu = cpuSince(cpuStart)
     abandoned = true
-    return { rps: (counted() / input.totalWords) * RECORDS / seconds, outcome, seconds, outputRecords: endOffsets(creek, COUNTS_OUTPUT) }
+    const done = (counted() / input.totalWords) * RECORDS
+    return { rps: done / seconds, outcome, seconds, cpuUsPerRecord: cpu / Math.max(1, done), outputRecords: endOffsets(creek, COUNTS_OUTPUT) }
   }
   // The last commit, as at the end of a deployment: cache → RocksDB, changelog, word-counts.
   let lastAppend = performance.now()
@@ -370,11 +432,13 @@ async function wordCount(creek: Creek, root: string, input: Input): Promise<Phas
   } finally {
     clearInterval(watch)
   }
+  // Includes the last commit (close), as the time does; not the check below.
+  const cpu = cpuSince(cpuStart)
   const outputRecords = endOffsets(creek, COUNTS_OUTPUT)
   if (outputRecords !== seenOutput) lastAppend = performance.now()
   const seconds = (lastAppend - start) / 1000
   await checkCounts(creek, input, outputRecords)
-  return { rps: RECORDS / seconds, outcome, seconds, outputRecords }
+  return { rps: RECORDS / seconds, outcome, seconds, cpuUsPerRecord: cpu / RECORDS, outputRecords }
 }
 
 /** Reads `word-counts` back: the last count of every word must be its true count. */
@@ -400,6 +464,25 @@ async function checkCounts(creek: Creek, input: Input, records: number): Promise
 
 // ------------------------------------------------------------------------------- main
 
+/**
+ * Runs this benchmark again in a node with `flag` (bin/run-ts.js, as `npm run bench` does),
+ * passing signals on, and exits with its status.
+ */
+async function reexecWith(flag: string): Promise<never> {
+  const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url))
+  const child = spawn(process.execPath, [...process.execArgv, flag, runTs, ...process.argv.slice(1)], { stdio: 'inherit' })
+  const forward = (signal: NodeJS.Signals): void => void child.kill(signal)
+  process.on('SIGINT', forward)
+  process.on('SIGTERM', forward)
+  const status = await new Promise<number>((resolve) => {
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : constants.signals[signal] ?? 0)))
+  })
+  process.exit(status)
+}
+
+if (SEMI_SPACE_MB > 0 && !process.execArgv.includes(SEMI_SPACE_FLAG)) await reexecWith(SEMI_SPACE_FLAG)
+const nodeFlags = SEMI_SPACE_MB > 0 ? `node ${SEMI_SPACE_FLAG}` : 'node with V8\'s default semi-space size'
+
 const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
 const root = mkdtempSync(join(process.env.CREEK_BENCH_DIR ?? tmpdir(), 'creek-bench-streams-'))
 const loadBefore = loadAverage()
@@ -414,24 +497,26 @@ try {
   const produceSeconds = (performance.now() - produceStart) / 1000
   const open = creek
   const consumed = await profiled('consume', () => consume(open))
-  const statelessRun = abandoned ? null : await profiled('stateless', () => stateless(open, root, input))
-  const wc = abandoned ? null : await profiled('wordcount', () => wordCount(open, root, input))
+  const statelessRun = abandoned || !APPS.has('stateless') ? null : await profiled('stateless', () => stateless(open, root, input))
+  const wc = abandoned || !APPS.has('wordcount') ? null : await profiled('wordcount', () => wordCount(open, root, input))
 
   const line = (label: string, result: PhaseResult | null, extra: (r: PhaseResult) => string): string => {
-    if (result === null) return `  ${label.padEnd(40)} not run (an earlier phase stopped early)`
+    if (result === null) return `  ${label.padEnd(40)} not run (${abandoned ? 'an earlier phase stopped early' : 'not in CREEK_BENCH_STREAMS_APPS'})`
     const early = result.outcome === 'done' ? '' : `; ${result.outcome} after ${result.seconds.toFixed(0)} s: rate so far`
-    return `  ${label.padEnd(40)} ${fmt(result.rps).padStart(11)} records/s in ${result.seconds.toFixed(1)} s  (${extra(result)}${early})`
+    const cpu = `${fmt(result.cpuUsPerRecord, 2)} µs CPU/record`
+    return `  ${label.padEnd(40)} ${fmt(result.rps).padStart(11)} records/s in ${result.seconds.toFixed(1)} s, ${cpu.padStart(20)}  (${extra(result)}${early})`
   }
   const vsConsume = (r: PhaseResult): string => `${fmt(r.rps / consumed.rps, 2)}x consume`
   console.log(
     `Streams, ${fmt(RECORDS)} records of ${VALUE_BYTES} B (lines of ${fmt(input.totalWords / RECORDS, 1)} words on average, ${fmt(input.counts.size)} distinct) ` +
-      `in ${PARTITIONS} partitions, embedded broker, 1 stream thread, commitIntervalMs ${COMMIT_INTERVAL_MS}, default cache (10 MiB)` +
+      `in ${PARTITIONS} partitions, embedded broker, 1 stream thread, commitIntervalMs ${COMMIT_INTERVAL_MS}, default cache (10 MiB), ${nodeFlags}` +
       `${PRODUCER_OPTIONS ? `, producer ${JSON.stringify(PRODUCER_OPTIONS)}` : ''}; input produced in ${produceSeconds.toFixed(1)} s before timing:`,
   )
   console.log(line('consume (plain consumer, group):', consumed, () => 'the ceiling'))
   console.log(line('stateless mapValues + filter -> topic:', statelessRun, (r) => `${vsConsume(r)}; target >= ${fmt(TARGET_STATELESS_RPS)}; ${fmt(input.statelessExpected)} records out`))
   console.log(line('word count with RocksDB:', wc, (r) => `${vsConsume(r)}; target >= ${fmt(TARGET_WORDCOUNT_RPS)}; ` +
-    `${fmt(input.totalWords)} words through the repartition topic, ${fmt((r.rps * input.totalWords) / RECORDS)} words/s` +
+    `${fmt(input.totalWords)} words through the repartition topic, ${fmt((r.rps * input.totalWords) / RECORDS)} words/s, ` +
+    `${fmt((r.cpuUsPerRecord * RECORDS) / input.totalWords, 2)} µs CPU/word` +
     `${wc !== null && wc.outcome === 'done' ? `; ${fmt(wc.outputRecords)} count records out, checked` : ''}`))
   console.log(`  load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAverage()} (2 cores shared: figures are noisy)`)
   const complete = [consumed, statelessRun, wc].every((r) => r !== null && r.outcome === 'done')
@@ -439,6 +524,8 @@ try {
     stateless_rps: statelessRun?.rps ?? 0,
     wordcount_rocksdb_rps: wc?.rps ?? 0,
     consume_rps: consumed.rps,
+    stateless_cpu_us_per_record: statelessRun?.cpuUsPerRecord ?? 0,
+    wordcount_cpu_us_per_word: wc === null ? 0 : (wc.cpuUsPerRecord * RECORDS) / input.totalWords,
     complete: complete ? 1 : 0,
   })
 } finally {

@@ -120,7 +120,7 @@ export type { HeaderValue, MessageHeaders, ProducerMessage, ProducerSend, Produc
 export type { RecordMetadata } from './client/producer-batch.ts'
 export { PRODUCER_DEFAULTS } from './client/producer-config.ts'
 export type { CompressionName, ProducerConfig } from './client/producer-config.ts'
-export type { SendOverrides } from './client/producer-message.ts'
+export type { SendOverrides, SendResults } from './client/producer-message.ts'
 export { TypedProducer } from './client/typed-producer.ts'
 export type { Serializers, TypedProducerMessage } from './client/typed-producer.ts'
 export { TopicPartitionError } from './client/topic-partition-error.ts'

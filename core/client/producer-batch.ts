@@ -42,19 +42,23 @@ interface WrittenRun {
  * Until then the positions are kept per run of records (one per batch, usually), and the
  * `RecordMetadata` objects are built when the send resolves: they are handed straight to the
  * caller instead of waiting (and surviving garbage collections) while the send's other
- * batches are in flight.
+ * batches are in flight. A send made with `results: 'none'` (`wantsResults` false) keeps only
+ * a count and resolves with undefined; its batches keep no per-record timestamps for it.
  */
 export class SendHandle {
-  readonly promise: Promise<RecordMetadata[]>
+  readonly promise: Promise<RecordMetadata[] | undefined>
+  /** Whether the send resolves with one `RecordMetadata` per record (else with undefined). */
+  readonly wantsResults: boolean
   readonly #count: number
   #remaining: number
   readonly #runs: WrittenRun[] = []
-  #resolve!: (results: RecordMetadata[]) => void
+  #resolve!: (results: RecordMetadata[] | undefined) => void
   #reject!: (error: unknown) => void
   #settled = false
 
-  constructor(count: number) {
+  constructor(count: number, wantsResults = true) {
     this.#count = count
+    this.wantsResults = wantsResults
     this.#remaining = count
     this.promise = new Promise((resolve, reject) => {
       this.#resolve = resolve
@@ -73,7 +77,7 @@ export class SendHandle {
     timestamps: readonly number[] | null, from: number, timestamp: number,
   ): void {
     if (this.#settled) return
-    this.#runs.push({ index, count, topic, partition, firstOffset, timestamps, from, timestamp })
+    if (this.wantsResults) this.#runs.push({ index, count, topic, partition, firstOffset, timestamps, from, timestamp })
     this.#remaining -= count
     if (this.#remaining === 0) this.#finish()
   }
@@ -87,6 +91,10 @@ export class SendHandle {
   #finish(): void {
     if (this.#settled) return
     this.#settled = true
+    if (!this.wantsResults) {
+      this.#resolve(undefined)
+      return
+    }
     const results = new Array<RecordMetadata>(this.#count)
     for (const { index, count, topic, partition, firstOffset, timestamps, from, timestamp } of this.#runs) {
       for (let i = 0; i < count; i++) {
@@ -129,7 +137,13 @@ export interface RecordColumns extends RecordFieldColumns {
   readonly sizes: Int32Array
 }
 
-/** Consecutive records of a batch that belong to one send, in the send's order. */
+/**
+ * Consecutive records of a batch that belong to one send, in the send's order. A send that
+ * wants no results (`timed` false) needs only to be told how many of its records were written:
+ * its records that follow each other in the batch make one run even when they do not follow
+ * each other in the send (records spread over partitions), and `index` is then only the
+ * first's, so that the batch keeps no object per record.
+ */
 interface BatchRun {
   readonly send: SendHandle
   /** Index in the send of the run's first record. */
@@ -137,8 +151,24 @@ interface BatchRun {
   count: number
   /** The create time of the run's records, or of the first when `timestamps` is set. */
   readonly timestamp: number
-  /** Per-record create times, only when they differ within the run (a send's share one). */
+  /**
+   * Per-record create times, only when they differ within the run (a send's share one) and
+   * the send wants results (`SendHandle.wantsResults`).
+   */
   timestamps: number[] | null
+  /** `send.wantsResults`. */
+  readonly timed: boolean
+}
+
+/** Keeps the create time of the run's next record (before `count` counts it), when the run's send wants results. */
+function noteTimestamp(run: BatchRun, timestamp: number): void {
+  if (!run.timed) return
+  if (run.timestamps !== null) run.timestamps.push(timestamp)
+  else if (timestamp !== run.timestamp) {
+    const timestamps = new Array<number>(run.count + 1).fill(run.timestamp)
+    timestamps[run.count] = timestamp
+    run.timestamps = timestamps
+  }
 }
 
 export class ProducerBatch {
@@ -206,16 +236,11 @@ export class ProducerBatch {
     if (builder === null) throw new Error('ProducerBatch.append after the batch was closed')
     builder.append(timestamp, key, value, headers)
     const run = this.#lastRun
-    if (run !== null && run.send === send && run.index + run.count === index) {
-      if (run.timestamps !== null) run.timestamps.push(timestamp)
-      else if (timestamp !== run.timestamp) {
-        const timestamps = new Array<number>(run.count + 1).fill(run.timestamp)
-        timestamps[run.count] = timestamp
-        run.timestamps = timestamps
-      }
+    if (run !== null && run.send === send && (run.index + run.count === index || !run.timed)) {
+      noteTimestamp(run, timestamp)
       run.count++
     } else {
-      this.#runs!.push((this.#lastRun = { send, index, count: 1, timestamp, timestamps: null }))
+      this.#runs!.push((this.#lastRun = { send, index, count: 1, timestamp, timestamps: null, timed: send.wantsResults }))
     }
     this.#count++
     this.sizeInBytes += size
@@ -235,11 +260,11 @@ export class ProducerBatch {
     if (from >= to) return from
     const { timestamps, sizes } = columns
     let run = this.#lastRun
-    if (run === null || run.send !== send || run.index + run.count !== from) {
+    if (run === null || run.send !== send || (run.index + run.count !== from && run.timed)) {
       // The first record is checked into the batch before the run is recorded.
       if (this.#count > 0 && this.sizeInBytes + sizes[from] > batchSize) return from
       builder.appendAt(columns, from)
-      this.#runs!.push((run = this.#lastRun = { send, index: from, count: 1, timestamp: timestamps[from], timestamps: null }))
+      this.#runs!.push((run = this.#lastRun = { send, index: from, count: 1, timestamp: timestamps[from], timestamps: null, timed: send.wantsResults }))
       this.#count++
       this.sizeInBytes += sizes[from]
       this.recordBytes += sizes[from]
@@ -247,17 +272,13 @@ export class ProducerBatch {
       from++
     }
     let i = from
+    const timed = run.timed
     for (; i < to; i++) {
       const size = sizes[i]
       if (this.sizeInBytes + size > batchSize) break
       const timestamp = timestamps[i]
       builder.appendAt(columns, i)
-      if (run.timestamps !== null) run.timestamps.push(timestamp)
-      else if (timestamp !== run.timestamp) {
-        const runTimestamps = new Array<number>(run.count + 1).fill(run.timestamp)
-        runTimestamps[run.count] = timestamp
-        run.timestamps = runTimestamps
-      }
+      if (timed) noteTimestamp(run, timestamp)
       run.count++
       this.#count++
       this.sizeInBytes += size
@@ -314,7 +335,8 @@ export class ProducerBatch {
   }
 
   /**
-   * The record owners in batch order: record i of the batch is record `index` of `send`.
+   * The record owners in batch order: record i of the batch is record `index` of `send` (for a
+   * send that wants no results, an index of no meaning: only the count of its records matters).
    * For re-batching the records of a batch the broker refused as too large.
    */
   owners(): { send: SendHandle; index: number }[] {

@@ -31,10 +31,19 @@ export interface TopicMessages<M = ProducerMessage> {
   readonly messages: readonly M[]
 }
 
+/**
+ * What a send's promise resolves with: 'records' (the default), one `RecordMetadata` per message,
+ * in order; 'none', nothing (`Promise<void>`), for callers that only need to know that the
+ * messages were acknowledged (or why not): no object per record is made at acknowledgement.
+ */
+export type SendResults = 'records' | 'none'
+
 /** Per-send overrides of the producer's options. */
 export interface SendOverrides {
   readonly acks?: Acks
   readonly compression?: CompressionName
+  /** What the send resolves with (default 'records'); see `SendResults`. */
+  readonly results?: SendResults
 }
 
 export interface ProducerSend<M = ProducerMessage> extends TopicMessages<M>, SendOverrides {}

@@ -9,7 +9,10 @@
  *
  * Contracts:
  * - `send` resolves with one `RecordMetadata` per message, in order, once all are acknowledged
- *   (acks = 0: once sent, offsets −1), and rejects with the first failure: an invalid message
+ *   (acks = 0: once sent, offsets −1). The send option `results: 'none'` makes it resolve with
+ *   nothing at that moment instead (`Promise<void>`, typed so), and no object per record is
+ *   made then, for callers that need no offsets (a stream thread's sinks); `'records'` is the
+ *   default. It rejects with the first failure: an invalid message or option
  *   (`CORE_INVALID_ARGUMENT`), a record above `maxRequestSize` or a send above `bufferMemory`
  *   (`CORE_RECORD_TOO_LARGE`, before anything of the send is queued), an unknown topic, or the
  *   broker's error for a partition (`TopicPartitionError`) once retries are spent.
@@ -18,7 +21,8 @@
  *   partition rule, records of one partition are written in call order, retries included.
  * - Memory: bytes of records not yet acknowledged stay under `bufferMemory`; a send that does
  *   not fit waits (FIFO) until batches are acknowledged, and meanwhile no batch lingers.
- * - The per-record path allocates nothing until the acknowledgement (one `RecordMetadata`):
+ * - The per-record path allocates nothing until the acknowledgement (one `RecordMetadata`, none
+ *   with `results: 'none'`):
  *   records are checked into reused columns and written straight into their batches' bytes;
  *   keys and values given as buffers are not copied; batches are encoded once.
  * - The transport is not owned: `close()` flushes, then stops timers; it leaves the transport
@@ -155,17 +159,23 @@ export class Producer {
   }
 
   /** Sends messages to one topic; see the module comment for what the promise means. */
-  send(request: ProducerSend): Promise<RecordMetadata[]> {
+  send(request: ProducerSend & { readonly results: 'none' }): Promise<void>
+  send(request: ProducerSend & { readonly results?: 'records' }): Promise<RecordMetadata[]>
+  send(request: ProducerSend): Promise<RecordMetadata[] | void>
+  send(request: ProducerSend): Promise<RecordMetadata[] | void> {
     if (request === null || typeof request !== 'object') return Promise.reject(invalid('send() takes { topic, messages }'))
-    return this.#submit({ topicMessages: [request], acks: request.acks, compression: request.compression })
+    return this.#submit({ topicMessages: [request], acks: request.acks, compression: request.compression, results: request.results })
   }
 
   /** Sends messages to several topics; results are in the order of the messages, topic after topic. */
-  sendBatch(request: ProducerSendBatch): Promise<RecordMetadata[]> {
+  sendBatch(request: ProducerSendBatch & { readonly results: 'none' }): Promise<void>
+  sendBatch(request: ProducerSendBatch & { readonly results?: 'records' }): Promise<RecordMetadata[]>
+  sendBatch(request: ProducerSendBatch): Promise<RecordMetadata[] | void>
+  sendBatch(request: ProducerSendBatch): Promise<RecordMetadata[] | void> {
     return this.#submit(request)
   }
 
-  #submit(request: ProducerSendBatch): Promise<RecordMetadata[]> {
+  #submit(request: ProducerSendBatch): Promise<RecordMetadata[] | undefined> {
     if (this.#closing !== null) return Promise.reject(new CoreError('CORE_CLOSED', `Producer ${this.config.clientId} is closed`))
     try {
       checkShape(request)
@@ -202,7 +212,7 @@ export class Producer {
   }
 
   /** Queues a send behind the ones already waiting: metadata first, then memory. */
-  #sendLater(request: ProducerSendBatch, prepared: PreparedSend | null): Promise<RecordMetadata[]> {
+  #sendLater(request: ProducerSendBatch, prepared: PreparedSend | null): Promise<RecordMetadata[] | undefined> {
     this.#waitingSends++
     const queued = this.#chain.then(async () => {
       try {
@@ -241,6 +251,8 @@ export class Producer {
   #prepare(request: ProducerSendBatch, topics: readonly TopicInfo[], final: boolean, now: number, borrow: boolean): PreparedSend | null {
     const { config } = this
     const acks = request.acks === undefined ? config.acks : parseAcks(request.acks)
+    const results = request.results ?? 'records'
+    if (results !== 'records' && results !== 'none') throw invalid(`results ${String(results)} is invalid; use 'records' or 'none'`)
     const compression = request.compression === undefined ? config.compression : parseCompressionType(request.compression)
     const { topicMessages } = request
     let count = 0
@@ -254,7 +266,7 @@ export class Producer {
       columns = newColumns(count)
     }
     try {
-      const prepared = this.#fill(request, topics, final, now, count, columns, acks, compression)
+      const prepared = this.#fill(request, topics, final, now, count, columns, acks, compression, results === 'records')
       if (prepared === null && columns.capacity <= REUSED_COLUMNS_CAPACITY) this.#giveBack(columns, count)
       return prepared
     } catch (error) {
@@ -275,7 +287,7 @@ export class Producer {
   /** `#prepare`'s checks, writing each record into `columns`. */
   #fill(
     request: ProducerSendBatch, topics: readonly TopicInfo[], final: boolean, now: number, count: number,
-    columns: SendColumns, acks: -1 | 0 | 1, compression: CompressionType,
+    columns: SendColumns, acks: -1 | 0 | 1, compression: CompressionType, wantsResults: boolean,
   ): PreparedSend | null {
     const { config } = this
     const { topicMessages } = request
@@ -341,7 +353,7 @@ export class Producer {
       throw new CoreError('CORE_RECORD_TOO_LARGE', `A send of ${count} records (${bytes} bytes) is larger than bufferMemory `
         + `(${config.bufferMemory}); split it or raise bufferMemory`)
     }
-    return { handle: new SendHandle(count), count, columns, topics: topicNames, bytes, acks, compression }
+    return { handle: new SendHandle(count, wantsResults), count, columns, topics: topicNames, bytes, acks, compression }
   }
 
   /** Appends the send's records, each run of records for one partition in one call. */

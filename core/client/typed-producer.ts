@@ -51,11 +51,19 @@ export class TypedProducer<K, V> {
     this.#value = serializers.value
   }
 
-  send(request: ProducerSend<TypedProducerMessage<K, V>>): Promise<RecordMetadata[]> {
-    return this.sendBatch({ topicMessages: [request], acks: request.acks, compression: request.compression })
+  /** As `Producer.send` (`results: 'none'` resolves with nothing). */
+  send(request: ProducerSend<TypedProducerMessage<K, V>> & { readonly results: 'none' }): Promise<void>
+  send(request: ProducerSend<TypedProducerMessage<K, V>> & { readonly results?: 'records' }): Promise<RecordMetadata[]>
+  send(request: ProducerSend<TypedProducerMessage<K, V>>): Promise<RecordMetadata[] | void>
+  send(request: ProducerSend<TypedProducerMessage<K, V>>): Promise<RecordMetadata[] | void> {
+    return this.sendBatch({ topicMessages: [request], acks: request.acks, compression: request.compression, results: request.results })
   }
 
-  sendBatch(request: ProducerSendBatch<TypedProducerMessage<K, V>>): Promise<RecordMetadata[]> {
+  /** As `Producer.sendBatch` (`results: 'none'` resolves with nothing). */
+  sendBatch(request: ProducerSendBatch<TypedProducerMessage<K, V>> & { readonly results: 'none' }): Promise<void>
+  sendBatch(request: ProducerSendBatch<TypedProducerMessage<K, V>> & { readonly results?: 'records' }): Promise<RecordMetadata[]>
+  sendBatch(request: ProducerSendBatch<TypedProducerMessage<K, V>>): Promise<RecordMetadata[] | void>
+  sendBatch(request: ProducerSendBatch<TypedProducerMessage<K, V>>): Promise<RecordMetadata[] | void> {
     if (this.#tail === null) {
       let serialized: ProducerSendBatch | Promise<ProducerSendBatch>
       try {
@@ -70,7 +78,7 @@ export class TypedProducer<K, V> {
   }
 
   /** Hands a send to the producer once it and every earlier asynchronous one are serialized. */
-  #after(serialized: Promise<ProducerSendBatch>): Promise<RecordMetadata[]> {
+  #after(serialized: Promise<ProducerSendBatch>): Promise<RecordMetadata[] | void> {
     // Wrapped so that `handed` settles when the producer has taken the send, not when acknowledged.
     const handed = serialized.then((batch) => ({ sent: this.producer.sendBatch(batch) }))
     const tail = handed.then(noop, noop)
@@ -87,7 +95,7 @@ export class TypedProducer<K, V> {
       topic,
       messages: messages.map((message) => this.#serializeMessage(topic, message, pending)),
     }))
-    const result: ProducerSendBatch = { topicMessages, acks: request.acks, compression: request.compression }
+    const result: ProducerSendBatch = { topicMessages, acks: request.acks, compression: request.compression, results: request.results }
     if (pending.length === 0) return result
     return Promise.all(pending).then(() => result)
   }

@@ -150,9 +150,7 @@ export class GlobalState {
         const key = `${batch.topic}\u0000${batch.partition}`
         try {
           const pipeline = this.#byTopic.get(batch.topic)!
-          const { topic, partition } = batch
-          for (const m of batch.messages) {
-            const input: InputRecord = { topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: m.headerList }
+          for (const input of batch.messages) {
             this.#current = input
             const result = pipeline.process(input)
             if (result instanceof Promise) await result

@@ -25,17 +25,18 @@
  * Concurrency: single-threaded; `add` (the consumer's side) and `next` (the task's side) never
  * interleave inside a call.
  */
-import type { RecordHeader, TopicPartition } from '../../core/index.ts'
+import type { TopicPartition } from '../../core/index.ts'
 import { StampedRecord } from '../topology/stamped-record.ts'
 import type { InputRecord } from '../topology/task-runtime.ts'
 
-/** What the consumer hands over (core's `ConsumerMessage` of bytes, reduced to what is used). */
-export interface ConsumedRecord {
-  readonly offset: number
-  readonly timestamp: number
-  readonly key: Buffer | null
-  readonly value: Buffer | null
-  readonly headerList: readonly RecordHeader[]
+/**
+ * What the consumer hands over (core's `ConsumerMessage` of bytes, reduced to what is used).
+ * The consumer's records carry their topic and partition: they are the `InputRecord`s the task
+ * processes, as they are. A record without them (made by hand: tests) is copied into one.
+ */
+export interface ConsumedRecord extends Omit<InputRecord, 'topic' | 'partition'> {
+  readonly topic?: string
+  readonly partition?: number
 }
 
 /**
@@ -63,9 +64,9 @@ const caughtUp: LagSource = () => 0
 /**
  * A FIFO of one partition: the fetched batches themselves (the consumer hands each batch's
  * array over and keeps no reference to it), with a read position in the oldest. Nothing is
- * copied when records arrive; the `InputRecord` of a record is made when it is taken, so it
- * dies young instead of waiting in the queue (a processed record's batch is let go once all
- * of its records are taken).
+ * copied, neither when records arrive nor when they are taken: the consumer's records are the
+ * `InputRecord`s (a processed record's batch is let go once all of its records are taken).
+ * The records of a partition's queue are that partition's (the caller's contract).
  */
 class RecordQueue {
   readonly topic: string
@@ -151,7 +152,8 @@ class RecordQueue {
         this.#first = 0
       }
     }
-    return { topic: this.topic, partition: this.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headerList }
+    if (r.topic !== undefined) return r as InputRecord
+    return { topic: this.topic, partition: this.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headerList: r.headerList }
   }
 
   clear(): void {

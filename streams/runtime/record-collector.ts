@@ -42,19 +42,22 @@ import { StreamsError } from '../errors.ts'
 import type { ExceptionHandler, FailedRecordContext } from './config.ts'
 import { decideProduction } from './production-handler.ts'
 
-/** The part of core's `Producer` the collector uses. */
+/**
+ * The part of core's `Producer` the collector uses. Sends to tracked topics (changelogs) ask
+ * for one `RecordMetadata` per record (`results: 'records'`), where their offsets are read;
+ * others for none (`results: 'none'`), which spares the producer an object per record.
+ */
 export interface OutputProducer {
-  sendBatch(request: ProducerSendBatch): Promise<ProducedRecord[]>
+  sendBatch(request: ProducerSendBatch): Promise<ProducedRecord[] | void>
   flush(): Promise<void>
 }
 
 /**
  * A record queued or in flight. It is also the message handed to the producer (no copy): the
  * producer reads `key`, `value`, `headers` (undefined: none), `timestamp` (undefined: now) and
- * `partition` (undefined: its partitioner), and ignores `topic`.
+ * `partition` (undefined: its partitioner). Its topic is its queue's.
  */
 interface PendingRecord {
-  readonly topic: string
   readonly key: Buffer | null
   readonly value: Buffer | null
   readonly headers: readonly RecordHeader[] | undefined
@@ -167,7 +170,7 @@ export class RecordCollector {
       this.#lastQueue = queue
     }
     queue.records.push({
-      topic, key, value, headers: headers.length === 0 ? undefined : headers, timestamp: timestamp >= 0 ? timestamp : undefined, partition,
+      key, value, headers: headers.length === 0 ? undefined : headers, timestamp: timestamp >= 0 ? timestamp : undefined, partition,
     })
     queue.bytes += bytes
     this.#bufferedBytes += bytes
@@ -187,11 +190,13 @@ export class RecordCollector {
   }
 
   #send(topic: string, records: readonly PendingRecord[], bytes: number): void {
-    const promise = this.#options.producer.sendBatch({ topicMessages: [{ topic, messages: records }] }).then(
-      (results) => {
-        this.#acknowledged(topic, records, results)
-        this.#release(bytes)
-      },
+    const producer = this.#options.producer
+    const topicMessages = [{ topic, messages: records }]
+    const sent = this.#options.trackedTopics.has(topic)
+      ? producer.sendBatch({ topicMessages, results: 'records' }).then((results) => this.#acknowledged(topic, records, results ?? []))
+      : producer.sendBatch({ topicMessages, results: 'none' })
+    const promise = sent.then(
+      () => this.#release(bytes),
       async (error: unknown) => {
         try {
           await this.#failed(topic, records, error)
@@ -230,35 +235,35 @@ export class RecordCollector {
   async #failed(topic: string, records: readonly PendingRecord[], error: unknown): Promise<void> {
     if (error instanceof TopicPartitionError) {
       const record = records.find((r) => r.partition === undefined || r.partition === error.partition) ?? records[0]
-      await this.#decide(error, record)
+      await this.#decide(error, topic, record)
       return
     }
     if (recordLevel(error) && records.length > 1) {
       // Find the bad records: each alone (the good ones get written).
       await Promise.all(records.map((r) => this.#options.producer.sendBatch({ topicMessages: [{ topic, messages: [r] }] })
-        .then((results) => this.#acknowledged(topic, [r], results), (e: unknown) => this.#decide(e, r))))
+        .then((results) => this.#acknowledged(topic, [r], results ?? []), (e: unknown) => this.#decide(e, topic, r))))
       return
     }
     for (const record of records) {
-      await this.#decide(error, record)
+      await this.#decide(error, topic, record)
       if (this.#fatal !== null) return
     }
   }
 
-  async #decide(error: unknown, record: PendingRecord): Promise<void> {
+  async #decide(error: unknown, topic: string, record: PendingRecord): Promise<void> {
     if (this.#fatal !== null) return
     const cause = error instanceof Error ? error : new Error(String(error))
     const context: FailedRecordContext = {
-      topic: record.topic, partition: record.partition ?? -1, offset: -1, key: record.key, value: record.value,
+      topic, partition: record.partition ?? -1, offset: -1, key: record.key, value: record.value,
     }
     const response = await decideProduction(this.#options.handler, cause, context, headersOf(record), {
       logger: this.#options.logger,
-      deadLetter: async (topic, key, value, headers) => {
-        await this.#options.producer.sendBatch({ topicMessages: [{ topic, messages: [{ key, value, headers }] }] })
+      deadLetter: async (deadLetterTopic, key, value, headers) => {
+        await this.#options.producer.sendBatch({ topicMessages: [{ topic: deadLetterTopic, messages: [{ key, value, headers }] }] })
       },
     })
     if (response === 'fail' && this.#fatal === null) {
-      this.#fatal = new StreamsError('STREAMS_PRODUCTION', `A record for topic '${record.topic}'${record.partition === undefined ? '' : ` partition ${record.partition}`} `
+      this.#fatal = new StreamsError('STREAMS_PRODUCTION', `A record for topic '${topic}'${record.partition === undefined ? '' : ` partition ${record.partition}`} `
         + `could not be produced: ${cause.message}. Fix the cause, or set productionExceptionHandler to skip or dead-letter such records`, { cause })
       this.#wakeCapacityWaiters()
     }

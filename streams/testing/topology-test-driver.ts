@@ -48,7 +48,7 @@ import type { SessionStore, WindowStore } from '../state/window-api.ts'
 import { StreamsError } from '../errors.ts'
 import { formatTaskId, type TaskId } from '../processor/api.ts'
 import { resolveStreamsConfig, type StreamsConfig, type StreamsOptions } from '../runtime/config.ts'
-import { type ConsumedRecord as RawRecord, PartitionGroup } from '../runtime/partition-group.ts'
+import { PartitionGroup } from '../runtime/partition-group.ts'
 import { type StreamsMetric, taskMetrics } from '../runtime/streams-metrics.ts'
 import type { KeyValue, KeyValueStore, StateStore, StateStoreContext } from '../state/api.ts'
 import type { StoreInfo } from '../topology/subtopology.ts'
@@ -381,7 +381,7 @@ export class TopologyTestDriver {
           throw new StreamsError('STREAMS_INVALID_CONFIG', `No source of the topology reads topic ${topic} (it reads: ${[...this.#readers.keys()].join(', ') || 'patterns only'})`)
         }
         const raw = await serialize()
-        this.#enqueue(task, { topic, partition: 0, offset: this.#offset(topic), ...raw })
+        this.#enqueue(task, { topic, partition: 0, offset: this.#offset(topic), key: raw.key, value: raw.value, headerList: raw.headers, timestamp: raw.timestamp })
         await this.#processPending()
       } finally {
         this.#inFlight--
@@ -399,8 +399,7 @@ export class TopologyTestDriver {
     }
     const tp = { topic: input.topic, partition: 0 }
     group.addPartition(tp)
-    const raw: RawRecord = { offset: input.offset, timestamp: input.timestamp, key: input.key, value: input.value, headerList: input.headers }
-    group.add(tp, [raw])
+    group.add(tp, [input])
     this.#pending.push({ task, input: null })
   }
 
@@ -470,7 +469,7 @@ export class TopologyTestDriver {
     this.#produced.add(topic)
     if (!route) return
     const task = this.#readerOf(topic)
-    if (task !== undefined) this.#enqueue(task, { topic, partition: 0, offset, timestamp, key, value, headers })
+    if (task !== undefined) this.#enqueue(task, { topic, partition: 0, offset, timestamp, key, value, headerList: headers })
   }
 
   #readerOf(topic: string): DriverTask | undefined {

@@ -168,7 +168,7 @@ function sendToDeadLetterTopic(state: PipelineState, topic: string, error: Error
     return
   }
   const headers: RecordHeader[] = [
-    ...input.headers,
+    ...input.headerList,
     { key: DEAD_LETTER_HEADERS.exception, value: Buffer.from(error.name) },
     { key: DEAD_LETTER_HEADERS.message, value: Buffer.from(error.message) },
     { key: DEAD_LETTER_HEADERS.stacktrace, value: Buffer.from(error.stack ?? `${error.name}: ${error.message}`) },

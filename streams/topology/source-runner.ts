@@ -80,8 +80,8 @@ export class SourceRunner {
     let key: unknown
     let value: unknown
     try {
-      key = this.#keySerde.deserialize(input.topic, input.key, input.headers)
-      value = this.#valueSerde.deserialize(input.topic, input.value, input.headers)
+      key = this.#keySerde.deserialize(input.topic, input.key, input.headerList)
+      value = this.#valueSerde.deserialize(input.topic, input.value, input.headerList)
     } catch (error) {
       return new StampedRecord(input, input.timestamp, partitionTime, undefined, undefined, false, true, error)
     }
@@ -163,7 +163,7 @@ export class SourceRunner {
   #emit(input: InputRecord, key: unknown, value: unknown, timestamp: number): void {
     const state = this.#state
     if (timestamp > state.streamTime) state.streamTime = timestamp
-    const record: AnyRecord = { key, value, timestamp, headers: input.headers }
+    const record: AnyRecord = { key, value, timestamp, headers: input.headerList }
     const subscribers = this.#subscribers
     for (let i = 0; i < subscribers.length; i++) subscribers[i].next(record)
   }
@@ -197,5 +197,5 @@ export class SourceRunner {
 function noop(): void {}
 
 function consumedRecord(input: InputRecord, key: unknown, value: unknown): ConsumedRecord {
-  return { topic: input.topic, partition: input.partition, offset: input.offset, timestamp: input.timestamp, key, value, headers: input.headers }
+  return { topic: input.topic, partition: input.partition, offset: input.offset, timestamp: input.timestamp, key, value, headers: input.headerList }
 }

@@ -106,6 +106,9 @@ export class TaskPipeline {
   readonly #sources: SourceRunner[] = []
   readonly #processors: ProcessorRunner[] = []
   readonly #subscriptions: Subscription[] = []
+  /** The topic looked up last and its source: a task's records come in runs of one topic. */
+  #lastTopic = ''
+  #lastSource: SourceRunner | null = null
   #closed = false
 
   private constructor(topology: Topology, runtime: TaskRuntime) {
@@ -132,15 +135,14 @@ export class TaskPipeline {
    */
   stamp(input: InputRecord, partitionTime: number, reuse: StampedRecord | null = null): StampedRecord | null {
     if (this.#closed) throw new StreamsError('STREAMS_CLOSED', `Task ${this.#state.taskLabel} is closed; it cannot take ${input.topic}-${input.partition} offset ${input.offset}`)
-    const source = this.#sourcesByTopic.get(input.topic) ?? this.#matchPattern(input.topic)
-    return source.stamp(input, partitionTime, reuse)
+    return this.#sourceOf(input.topic).stamp(input, partitionTime, reuse)
   }
 
   /** Processes one input record (stamped by `stamp`, or stamped here); see the module comment. */
   process(input: InputRecord, stamped?: StampedRecord | null): void | Promise<void> {
     const state = this.#state
     if (this.#closed) throw new StreamsError('STREAMS_CLOSED', `Task ${state.taskLabel} is closed; it cannot process ${input.topic}-${input.partition} offset ${input.offset}`)
-    const source = this.#sourcesByTopic.get(input.topic) ?? this.#matchPattern(input.topic)
+    const source = this.#sourceOf(input.topic)
     if (stamped === undefined) {
       if (state.busy) state.beginRecord(input) // throws STREAMS_ILLEGAL_STATE before any work
       stamped = source.stamp(input, state.streamTime)
@@ -224,6 +226,15 @@ export class TaskPipeline {
     for (const processor of this.#processors) processor.close()
     for (const source of this.#sources) source.complete()
     for (const subscription of this.#subscriptions) subscription.unsubscribe()
+  }
+
+  #sourceOf(topic: string): SourceRunner {
+    const last = this.#lastSource
+    if (last !== null && topic === this.#lastTopic) return last
+    const source = this.#sourcesByTopic.get(topic) ?? this.#matchPattern(topic)
+    this.#lastTopic = topic
+    this.#lastSource = source
+    return source
   }
 
   #matchPattern(topic: string): SourceRunner {

@@ -12,7 +12,11 @@ import type { TaskId } from '../processor/api.ts'
 import type { StreamsConfig } from '../runtime/config.ts'
 import type { StateStore } from '../state/api.ts'
 
-/** A raw record consumed from one of the task's input partitions. */
+/**
+ * A raw record consumed from one of the task's input partitions. Its fields are those of core's
+ * `ConsumerRecord` of the same names, so that the runtime hands the consumer's records to the
+ * pipeline as they are (no copy per record); it may carry more fields, which the pipeline ignores.
+ */
 export interface InputRecord {
   readonly topic: string
   readonly partition: number
@@ -20,7 +24,8 @@ export interface InputRecord {
   readonly timestamp: number
   readonly key: Buffer | null
   readonly value: Buffer | null
-  readonly headers: readonly RecordHeader[]
+  /** The record's headers in their order (core's `ConsumerRecord.headerList`). */
+  readonly headerList: readonly RecordHeader[]
 }
 
 export interface TaskRuntime {

@@ -46,7 +46,7 @@ describe('ProducerBatch and SendHandle', () => {
     const send = new SendHandle(3)
     batchOf('x', 0, [record('x', send, 0)]).complete(0, -1)
     batchOf('y', 2, [record('y', send, 1), record('y', send, 2)]).complete(10, -1)
-    expect((await send.promise).map((m) => `${m.topic}-${m.partition}@${m.offset}`)).toEqual(['x-0@0', 'y-2@10', 'y-2@11'])
+    expect((await send.promise)!.map((m) => `${m.topic}-${m.partition}@${m.offset}`)).toEqual(['x-0@0', 'y-2@10', 'y-2@11'])
   })
 
   it('rejects a send once with the first failure, even after another of its batches completed', async () => {

@@ -70,5 +70,5 @@ let offset = 0
 
 /** An input record with utf-8 key and value. */
 export function input(topic: string, key: string | null, value: string | null, timestamp = 100, headers: RecordHeader[] = []) {
-  return { topic, partition: 0, offset: offset++, timestamp, key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), headers }
+  return { topic, partition: 0, offset: offset++, timestamp, key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), headerList: headers }
 }

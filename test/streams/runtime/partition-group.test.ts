@@ -26,7 +26,7 @@ describe('PartitionGroup', () => {
     expect(g.add(a, [{ offset: 7, timestamp: 1, key: Buffer.from('k'), value: null, headerList: [{ key: 'h', value: null }] }])).toBe(1)
     expect(g.add({ topic: 'c', partition: 0 }, [rec(0, 0)])).toBe(-1)
     expect(g.buffered).toBe(1)
-    expect(g.next()).toEqual({ topic: 'a', partition: 0, offset: 7, timestamp: 1, key: Buffer.from('k'), value: null, headers: [{ key: 'h', value: null }] })
+    expect(g.next()).toEqual({ topic: 'a', partition: 0, offset: 7, timestamp: 1, key: Buffer.from('k'), value: null, headerList: [{ key: 'h', value: null }] })
     expect(g.buffered).toBe(0)
   })
 
