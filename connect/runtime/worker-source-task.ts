@@ -150,7 +150,8 @@ export class WorkerSourceTask extends WorkerTask {
     const sent: SourceRecord[] | null = this.#task.commitRecord ? [] : null
     let sentCount = 0
     let last: { topic: string; messages: ProducerMessage[] } | undefined
-    for (const record of records) {
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]
       // Every stage runs directly while it succeeds synchronously (runStage): no promise per record.
       const ctx = { sourceRecord: record }
       const transforming = runStage(errors, 'TRANSFORMATION', 'TransformChain', () => transforms.apply(record), ctx)
@@ -183,9 +184,10 @@ export class WorkerSourceTask extends WorkerTask {
       sent?.push(record)
       sentCount++
     }
-    const sending: Promise<readonly { topic: string; partition: number; offset: number }[]> = groups.length === 0
-      ? Promise.resolve([])
-      : this.#producer!.sendBatch({ topicMessages: groups, acks: 'all' }).catch((error: unknown) => {
+    // Where each record went matters only to commitRecord: without it, the send resolves with nothing.
+    const sending: Promise<readonly { topic: string; partition: number; offset: number }[] | void> = groups.length === 0
+      ? Promise.resolve()
+      : this.#producer!.sendBatch({ topicMessages: groups, acks: 'all', results: sent === null ? 'none' : 'records' }).catch((error: unknown) => {
         throw new ConnectError('CONNECT_TASK_FAILED', `Source task ${this.connector}-${this.id} could not produce to ${groups.map((g) => g.topic).join(', ')}: ${(error as Error).message}`, { cause: error })
       })
     sending.catch(() => undefined) // Handled in the chain below, which skips it after an earlier failure.
@@ -197,12 +199,12 @@ export class WorkerSourceTask extends WorkerTask {
   }
 
   /** Bookkeeping of one acknowledged poll, in poll order. */
-  async #acknowledged(records: readonly SourceRecord[], sent: readonly SourceRecord[] | null, sentCount: number, metadata: readonly { topic: string; partition: number; offset: number }[]): Promise<void> {
+  async #acknowledged(records: readonly SourceRecord[], sent: readonly SourceRecord[] | null, sentCount: number, metadata: readonly { topic: string; partition: number; offset: number }[] | void): Promise<void> {
     if (this.killed) return
     this.#produced += sentCount
     this.#recordAcked(records)
     if (sent !== null) {
-      const bySent = new Map(sent.map((record, i) => [record, metadata[i] ?? null]))
+      const bySent = new Map(sent.map((record, i) => [record, metadata?.[i] ?? null]))
       for (const record of records) await this.#task.commitRecord!(record, bySent.get(record) ?? null)
     }
   }
