@@ -53,14 +53,14 @@
  * comes from).
  */
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { Session } from 'node:inspector/promises'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { constants, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Creek } from '../core/index.ts'
 import { serdes } from '../serdes/index.ts'
 import { Consumed, CreekStreams, type CreekStreamsOptions, Grouped, Materialized, Produced, Stores, StreamsBuilder } from '../streams/index.ts'
+import { profiled } from './_profile.ts'
 import { fmt, report } from './_report.ts'
 
 const RECORDS = Number(process.env.CREEK_BENCH_RECORDS ?? 1_000_000)
@@ -72,8 +72,6 @@ const PHASE_TIMEOUT_MS = Number(process.env.CREEK_BENCH_PHASE_TIMEOUT_MS ?? 60_0
 const WORDCOUNT_TIMEOUT_MS = Number(process.env.CREEK_BENCH_WORDCOUNT_TIMEOUT_MS ?? 120_000)
 const MAX_RSS_BYTES = Number(process.env.CREEK_BENCH_MAX_RSS_MB ?? 3072) * 1024 * 1024
 const PRODUCER_OPTIONS = process.env.CREEK_BENCH_STREAMS_PRODUCER ? JSON.parse(process.env.CREEK_BENCH_STREAMS_PRODUCER) : undefined
-const PROFILE_DIR = process.env.CREEK_BENCH_CPU_PROFILE
-const ALLOC_PROFILE_DIR = process.env.CREEK_BENCH_ALLOC_PROFILE
 const SEMI_SPACE_MB = Number(process.env.CREEK_BENCH_SEMI_SPACE_MB ?? 64)
 const SEMI_SPACE_FLAG = `--max-semi-space-size=${SEMI_SPACE_MB}`
 const APPS = new Set((process.env.CREEK_BENCH_STREAMS_APPS ?? 'stateless,wordcount').split(',').map((app) => app.trim()))
@@ -264,41 +262,6 @@ async function untilCounted(counted: () => number, total: number, deadline: numb
     wait = rate > 0 ? Math.min(1000, Math.max(20, (total - now) / rate / 2)) : 100
     before = now
     at = time
-  }
-}
-
-/**
- * Runs `phase` under the CPU profiler when CREEK_BENCH_CPU_PROFILE is set, or under the sampling
- * heap profiler, counting every allocation (also the ones garbage collected since), when
- * CREEK_BENCH_ALLOC_PROFILE is.
- */
-async function profiled<T>(name: string, phase: () => Promise<T>): Promise<T> {
-  if (PROFILE_DIR === undefined && ALLOC_PROFILE_DIR === undefined) return phase()
-  const session = new Session()
-  session.connect()
-  if (PROFILE_DIR !== undefined) {
-    await session.post('Profiler.enable')
-    await session.post('Profiler.setSamplingInterval', { interval: 500 })
-    await session.post('Profiler.start')
-  }
-  if (ALLOC_PROFILE_DIR !== undefined) {
-    await session.post('HeapProfiler.enable')
-    await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
-  }
-  try {
-    return await phase()
-  } finally {
-    if (PROFILE_DIR !== undefined) {
-      const { profile } = await session.post('Profiler.stop')
-      mkdirSync(PROFILE_DIR, { recursive: true })
-      writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile))
-    }
-    if (ALLOC_PROFILE_DIR !== undefined) {
-      const { profile } = await session.post('HeapProfiler.stopSampling')
-      mkdirSync(ALLOC_PROFILE_DIR, { recursive: true })
-      writeFileSync(join(ALLOC_PROFILE_DIR, `${name}.heapprofile`), JSON.stringify(profile))
-    }
-    session.disconnect()
   }
 }
 

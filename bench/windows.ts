@@ -41,8 +41,7 @@
  * `CREEK_BENCH_PHASES` (e.g. `stateless,tumbling`) runs a subset; `CREEK_BENCH_CPU_PROFILE=<dir>`
  * writes a V8 CPU profile of each timed phase (`<dir>/<phase>.cpuprofile`).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { Session } from 'node:inspector/promises'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Creek } from '../core/index.ts'
@@ -51,6 +50,7 @@ import {
   Consumed, countSerde, CreekStreams, type CreekStreamsOptions, EmitStrategy, JoinWindows, Produced, StreamJoined, StreamsBuilder, TimeWindows,
   type Windowed, WindowedSerdes,
 } from '../streams/index.ts'
+import { profiled } from './_profile.ts'
 import { fmt, report } from './_report.ts'
 
 const RECORDS = Number(process.env.CREEK_BENCH_RECORDS ?? 1_000_000)
@@ -66,7 +66,6 @@ const COMMIT_INTERVAL_MS = 30_000
 const PHASE_TIMEOUT_MS = Number(process.env.CREEK_BENCH_PHASE_TIMEOUT_MS ?? 120_000)
 const JOIN_TIMEOUT_MS = Number(process.env.CREEK_BENCH_JOIN_TIMEOUT_MS ?? 300_000)
 const MAX_RSS_BYTES = Number(process.env.CREEK_BENCH_MAX_RSS_MB ?? 3072) * 1024 * 1024
-const PROFILE_DIR = process.env.CREEK_BENCH_CPU_PROFILE
 const PHASES = new Set((process.env.CREEK_BENCH_PHASES ?? 'stateless,tumbling,join').split(',').map((p) => p.trim()))
 const TARGET_TUMBLING_RPS = 100_000
 
@@ -207,24 +206,6 @@ async function until(done: () => boolean, deadline: number, everyMs = 2): Promis
     await new Promise((resolve) => setTimeout(resolve, everyMs))
   }
   return 'done'
-}
-
-/** Runs `phase` under the CPU profiler when CREEK_BENCH_CPU_PROFILE is set. */
-async function profiled<T>(name: string, phase: () => Promise<T>): Promise<T> {
-  if (PROFILE_DIR === undefined) return phase()
-  const session = new Session()
-  session.connect()
-  await session.post('Profiler.enable')
-  await session.post('Profiler.setSamplingInterval', { interval: 500 })
-  await session.post('Profiler.start')
-  try {
-    return await phase()
-  } finally {
-    const { profile } = await session.post('Profiler.stop')
-    mkdirSync(PROFILE_DIR, { recursive: true })
-    writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile))
-    session.disconnect()
-  }
 }
 
 function appOptions(creek: Creek, root: string, applicationId: string): CreekStreamsOptions {
