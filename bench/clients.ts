@@ -40,7 +40,8 @@ async function storageCeiling(): Promise<number> {
   return rps
 }
 
-async function throughput(): Promise<number> {
+/** Records/s produced and consumed, and the process's CPU time (user + system, µs) per record meanwhile. */
+async function throughput(): Promise<{ rps: number; cpuPerRecord: number }> {
   const creek = await Creek.open({
     dataDir: join(root, 'throughput'),
     config: { 'offsets.topic.num.partitions': 1, 'num.partitions': PARTITIONS, 'group.initial.rebalance.delay.ms': 0 },
@@ -63,6 +64,7 @@ async function throughput(): Promise<number> {
     // Time production and consumption only, once the consumer owns every partition.
     for (let i = 0; i < 400 && consumer.assignment().length < PARTITIONS; i++) await new Promise((r) => setTimeout(r, 10))
     const start = performance.now()
+    const cpuStart = process.cpuUsage()
     const messages = Array.from({ length: 500 }, () => ({ value: VALUE }))
     const inFlight = new Set<Promise<unknown>>()
     for (let sent = 0; sent < RECORDS; sent += messages.length) {
@@ -74,8 +76,9 @@ async function throughput(): Promise<number> {
     await producer.flush()
     await allConsumed
     const rps = consumed / ((performance.now() - start) / 1000)
+    const cpu = process.cpuUsage(cpuStart)
     await consumer.close()
-    return rps
+    return { rps, cpuPerRecord: (cpu.user + cpu.system) / consumed }
   } finally {
     await creek.close()
   }
@@ -132,15 +135,16 @@ async function latency(rate: number, seconds: number): Promise<{ p50: number; p9
 
 try {
   const ceiling = await storageCeiling()
-  const rps = await throughput()
+  const { rps, cpuPerRecord } = await throughput()
   const lat = await latency(10_000, 5)
   console.log(`storage ceiling (append + read, same records): ${fmt(ceiling)} records/s`)
-  console.log(`produce -> consume, 100 B, in process:        ${fmt(rps)} records/s (${fmt((rps / ceiling) * 100, 1)}% of the ceiling; target >= 1,500,000)`)
+  console.log(`produce -> consume, 100 B, in process:        ${fmt(rps)} records/s (${fmt((rps / ceiling) * 100, 1)}% of the ceiling; target >= 1,500,000); ${fmt(cpuPerRecord, 3)} CPU µs/record`)
   console.log(`end-to-end latency at 10,000 records/s (${fmt(lat.samples)} samples): p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms (target < 5), p999 ${lat.p999.toFixed(2)} ms`)
   report('clients', {
     produce_consume_100b_rps: rps,
     storage_ceiling_rps: ceiling,
     produce_consume_vs_ceiling: rps / ceiling,
+    produce_consume_cpu_us_per_record: cpuPerRecord,
     e2e_p50_ms: lat.p50,
     e2e_p99_ms: lat.p99,
     e2e_p999_ms: lat.p999,

@@ -46,11 +46,22 @@ async function creekProduce(bootstrap: string, topic: string): Promise<number> {
   return rps
 }
 
+/** CPU time of this process (user + system, µs) per record consumed by Creek, from group assignment to the last record. */
+let creekConsumeCpuPerRecord = 0
+
 async function creekConsume(bootstrap: string, topic: string, expected: number): Promise<number> {
   const client = Creek.connect({ bootstrap })
   const consumer = client.consumer({ groupId: `creek-${topic}`, autoOffsetReset: 'earliest', maxPartitionFetchBytes: 4 * 1024 * 1024 })
   let start = 0
-  await consumer.subscribe({ topics: [topic], onPartitionsAssigned: () => { start ||= performance.now() } })
+  let cpuStart: NodeJS.CpuUsage | undefined
+  await consumer.subscribe({
+    topics: [topic],
+    onPartitionsAssigned: () => {
+      if (start !== 0) return
+      start = performance.now()
+      cpuStart = process.cpuUsage()
+    },
+  })
   let consumed = 0
   let done!: () => void
   const all = new Promise<void>((resolve) => (done = resolve))
@@ -62,6 +73,8 @@ async function creekConsume(bootstrap: string, topic: string, expected: number):
   })
   await all
   const rps = consumed / ((performance.now() - start) / 1000)
+  const cpu = process.cpuUsage(cpuStart)
+  creekConsumeCpuPerRecord = (cpu.user + cpu.system) / consumed
   await client.close()
   return rps
 }
@@ -107,11 +120,14 @@ async function kafkajsConsume(bootstrap: string, topic: string, expected: number
   return rps
 }
 
-/** Starts `creek start --port 0` as a child process; resolves with its port and a stop function. */
+/**
+ * Starts `creek start --port 0` as a child process; resolves with its port and a stop function.
+ * Its Connect REST API listens on any free port, so that another server on 8083 does not stop it.
+ */
 async function startBroker(dataDir: string): Promise<{ port: number; stop: () => Promise<void> }> {
   const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'creek.js')
-  const child = spawn(process.execPath, [bin, 'start', '--data-dir', dataDir, '--port', '0', '--no-registry', '--log-level', 'warn',
-    '--config', 'offsets.topic.num.partitions=1', '--config', 'group.initial.rebalance.delay.ms=0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [bin, 'start', '--data-dir', dataDir, '--port', '0', '--no-registry', '--connect-port', '0',
+    '--log-level', 'warn', '--config', 'offsets.topic.num.partitions=1', '--config', 'group.initial.rebalance.delay.ms=0'], { stdio: ['ignore', 'pipe', 'inherit'] })
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -128,7 +144,13 @@ async function startBroker(dataDir: string): Promise<{ port: number; stop: () =>
   return { port, stop }
 }
 
-const broker = await startBroker(join(root, 'broker'))
+let broker: Awaited<ReturnType<typeof startBroker>>
+try {
+  broker = await startBroker(join(root, 'broker'))
+} catch (error) {
+  rmSync(root, { recursive: true, force: true })
+  throw error
+}
 try {
   const bootstrap = `127.0.0.1:${broker.port}`
   const setup = Creek.connect({ bootstrap })
@@ -146,7 +168,7 @@ try {
   const consumeRatio = creekConsumeRps / kafkajsConsumeRps
   console.log(`loopback, 100 B records, ${PARTITIONS} partitions, acks=1, broker in its own process (produce: Creek ${fmt(RECORDS)} records, kafkajs ${fmt(KAFKAJS_RECORDS)}; consume: both the same ${fmt(RECORDS)}, timed from group assignment)`)
   console.log(`produce: Creek ${fmt(creekProduceRps)} records/s, kafkajs ${fmt(kafkajsProduceRps)} records/s, ratio ${fmt(produceRatio, 2)}x (targets >= 1,000,000 and >= 5x)`)
-  console.log(`consume: Creek ${fmt(creekConsumeRps)} records/s, kafkajs ${fmt(kafkajsConsumeRps)} records/s, ratio ${fmt(consumeRatio, 2)}x (targets >= 2,000,000 and >= 5x)`)
+  console.log(`consume: Creek ${fmt(creekConsumeRps)} records/s, kafkajs ${fmt(kafkajsConsumeRps)} records/s, ratio ${fmt(consumeRatio, 2)}x (targets >= 2,000,000 and >= 5x); Creek's consumer process: ${fmt(creekConsumeCpuPerRecord, 3)} CPU µs/record`)
   report('net', {
     creek_produce_rps: creekProduceRps,
     creek_consume_rps: creekConsumeRps,
@@ -154,6 +176,7 @@ try {
     kafkajs_consume_rps: kafkajsConsumeRps,
     produce_vs_kafkajs: produceRatio,
     consume_vs_kafkajs: consumeRatio,
+    creek_consume_cpu_us_per_record: creekConsumeCpuPerRecord,
   })
 } finally {
   await broker.stop()

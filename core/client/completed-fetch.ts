@@ -2,10 +2,11 @@
  * Turns the record bytes of one partition in a Fetch response into consumer records (Kafka's
  * CompletedFetch), one chunk per record batch:
  *
- * - Every complete batch is checked when the response arrives (header, CRC-32C) and a compressed
- *   one is decompressed; its records are decoded only as the application takes them
- *   (`RecordChunk.take`), so that records buffered ahead of the application are bytes, not
- *   objects the garbage collector has to keep moving.
+ * - Every complete batch is checked when the response arrives (header, and CRC-32C unless the
+ *   consumer's `checkCrcs`, Kafka's `check.crcs`, is off) and a compressed one is decompressed;
+ *   its records are decoded only as the application takes them (`RecordChunk.take`), so that
+ *   records buffered ahead of the application are bytes, not objects the garbage collector has
+ *   to keep moving. Records are decoded by `RecordReader.readInto`, one loop for many records.
  * - A batch may start before the fetch offset (the broker returns whole batches): records below
  *   it are dropped; a batch wholly below it is skipped.
  * - Every batch moves the next fetch offset past its `lastOffset`, even when compaction left it
@@ -21,7 +22,7 @@
  */
 import { type DecodedRecordBatch, type RecordHeader, decodeRecordBatchHeader, openRecords } from '../protocol/record-batch.ts'
 import { BATCH_LENGTH_OFFSET, LOG_OVERHEAD, RECORD_BATCH_HEADER_SIZE, TimestampType } from '../protocol/record-batch-header.ts'
-import type { RecordReader } from '../protocol/record-batch-reader.ts'
+import type { RecordFactory, RecordReader } from '../protocol/record-batch-reader.ts'
 
 export interface ConsumerRecord {
   readonly topic: string
@@ -49,6 +50,8 @@ export interface DecodedFetch {
 }
 
 const NO_HEADERS: Readonly<Record<string, Buffer | null>> = Object.freeze({})
+const CHECK_CRC = Object.freeze({ verifyCrc: true })
+const SKIP_CRC = Object.freeze({ verifyCrc: false })
 /** Control record types (the key of a control record: int16 version, int16 type). */
 const ABORT_MARKER = 0
 
@@ -56,7 +59,7 @@ const ABORT_MARKER = 0
  * The records of one batch that the application will see, decoded as they are taken, and where
  * the next fetch starts once they are all handed out.
  */
-export class RecordChunk {
+export class RecordChunk implements RecordFactory<ConsumerRecord> {
   /** The batch's lastOffset + 1. */
   readonly nextOffset: number
   /** Size of the batch on the wire, for the prefetch bound. */
@@ -96,29 +99,9 @@ export class RecordChunk {
   take(max: number, out: ConsumerRecord[], at = out.length): number {
     const reader = this.#reader
     if (reader === null) return 0
-    const topic = this.#topic
-    const partition = this.#partition
-    const from = this.#from
-    const timestampType = this.#timestampType
-    let taken = 0
+    let taken: number
     try {
-      while (taken < max && reader.next()) {
-        const offset = reader.offset
-        if (offset < from) continue
-        const headerList = reader.headers
-        out[at + taken] = {
-          topic,
-          partition,
-          offset,
-          key: reader.key,
-          value: reader.value,
-          headers: headerList.length === 0 ? NO_HEADERS : headersOf(headerList),
-          headerList,
-          timestamp: reader.timestamp,
-          timestampType,
-        }
-        taken++
-      }
+      taken = reader.readInto(max, this.#from, out, at, this)
       // The call that finds no more records also checks that nothing follows the last one.
       if (reader.remaining === 0) {
         reader.next()
@@ -130,11 +113,27 @@ export class RecordChunk {
     }
     return taken
   }
+
+  /** The consumer record of decoded fields (`RecordFactory`, called by the reader). */
+  record(offset: number, timestamp: number, key: Buffer | null, value: Buffer | null, headerList: readonly RecordHeader[]): ConsumerRecord {
+    return {
+      topic: this.#topic,
+      partition: this.#partition,
+      offset,
+      key,
+      value,
+      headers: headerList.length === 0 ? NO_HEADERS : headersOf(headerList),
+      headerList,
+      timestamp,
+      timestampType: this.#timestampType,
+    }
+  }
 }
 
 /**
- * Checks every complete batch of a partition's `records` and returns one chunk per batch at or
- * past `fetchOffset`. Throws (CORE_CORRUPT_RECORD, …) when a batch is invalid.
+ * Checks every complete batch of a partition's `records` (its CRC too unless `checkCrcs` is
+ * false) and returns one chunk per batch at or past `fetchOffset`. Throws (CORE_CORRUPT_RECORD,
+ * …) when a batch is invalid.
  */
 export async function decodeCompletedFetch(
   topic: string,
@@ -143,6 +142,7 @@ export async function decodeCompletedFetch(
   fetchOffset: number,
   readCommitted: boolean,
   abortedTransactions: readonly AbortedTransaction[] | null,
+  checkCrcs = true,
 ): Promise<DecodedFetch> {
   if (records === null || records.length === 0) return { chunks: [], nextFetchOffset: fetchOffset }
   const aborted = readCommitted ? [...(abortedTransactions ?? [])].sort((a, b) => a.firstOffset - b.firstOffset) : []
@@ -152,7 +152,7 @@ export async function decodeCompletedFetch(
   for (let pos = 0; records.length - pos >= LOG_OVERHEAD;) {
     const size = LOG_OVERHEAD + records.readInt32BE(pos + BATCH_LENGTH_OFFSET)
     if (size >= RECORD_BATCH_HEADER_SIZE && size > records.length - pos) break // cut by the size limits
-    const batch = decodeRecordBatchHeader(records, pos)
+    const batch = decodeRecordBatchHeader(records, pos, checkCrcs ? CHECK_CRC : SKIP_CRC)
     const batchPos = pos
     pos += batch.sizeInBytes
     if (batch.lastOffset < next) continue

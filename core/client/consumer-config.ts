@@ -69,6 +69,12 @@ export interface ConsumerOptions {
    * Default twice `maxPartitionFetchBytes`, so one fetch arrives while the last is consumed.
    */
   readonly maxBufferedBytesPerPartition?: number
+  /**
+   * `check.crcs`: check the CRC-32C of every fetched record batch (default true, as Kafka), which
+   * catches corruption on the wire or on disk at the cost of one pass over the bytes. Without it a
+   * corrupt batch is noticed only where its records cannot be decoded.
+   */
+  readonly checkCrcs?: boolean
   /** What a record that the key or value deserializer rejects does to the consumer (default 'fail'). */
   readonly deserializationErrorHandler?: DeserializationErrorHandler
 }
@@ -99,6 +105,7 @@ export interface ConsumerConfig {
   readonly retryBackoffMaxMs: number
   readonly requestTimeoutMs: number
   readonly maxBufferedBytesPerPartition: number
+  readonly checkCrcs: boolean
   readonly deserializationErrorHandler: DeserializationErrorHandler
 }
 
@@ -122,6 +129,7 @@ export const CONSUMER_DEFAULTS = Object.freeze({
   retryBackoffMs: 100,
   retryBackoffMaxMs: 1000,
   requestTimeoutMs: 30_000,
+  checkCrcs: true,
   deserializationErrorHandler: 'fail' as DeserializationErrorHandler,
 })
 
@@ -197,7 +205,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'groupId', 'clientId', 'groupInstanceId', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'maxPollIntervalMs', 'rebalanceTimeoutMs',
   'autoOffsetReset', 'enableAutoCommit', 'autoCommitIntervalMs', 'isolationLevel', 'fetchMinBytes', 'fetchMaxBytes',
   'maxPartitionFetchBytes', 'fetchMaxWaitMs', 'maxPollRecords', 'partitionAssignors', 'allowAutoCreateTopics', 'metadataMaxAgeMs',
-  'retryBackoffMs', 'retryBackoffMaxMs', 'requestTimeoutMs', 'maxBufferedBytesPerPartition', 'deserializationErrorHandler',
+  'retryBackoffMs', 'retryBackoffMaxMs', 'requestTimeoutMs', 'maxBufferedBytesPerPartition', 'checkCrcs', 'deserializationErrorHandler',
 ] satisfies (keyof ConsumerOptions)[])
 
 /** Validates `options` and fills in defaults. Throws CORE_INVALID_CONFIG on the first bad option. */
@@ -235,6 +243,8 @@ export function resolveConsumerConfig(options: ConsumerOptions = {}): ConsumerCo
   if (!Number.isInteger(maxBufferedBytesPerPartition) || maxBufferedBytesPerPartition < 1) {
     throw invalid('maxBufferedBytesPerPartition', maxBufferedBytesPerPartition, 'a positive integer')
   }
+  const checkCrcs = options.checkCrcs ?? CONSUMER_DEFAULTS.checkCrcs
+  if (typeof checkCrcs !== 'boolean') throw invalid('checkCrcs', checkCrcs, 'a boolean')
   const partitionAssignors = resolveAssignors(options.partitionAssignors)
   return Object.freeze({
     groupId,
@@ -261,6 +271,7 @@ export function resolveConsumerConfig(options: ConsumerOptions = {}): ConsumerCo
     retryBackoffMaxMs: int(options, 'retryBackoffMaxMs', 0),
     requestTimeoutMs: int(options, 'requestTimeoutMs', 1),
     maxBufferedBytesPerPartition,
+    checkCrcs,
     deserializationErrorHandler: resolveDeserializationErrorHandler(options.deserializationErrorHandler),
   })
 }

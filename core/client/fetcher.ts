@@ -18,8 +18,9 @@
  *   fetch from this consumer. So such a fetch is held back while the same broker leads a
  *   partition with records still to fetch whose buffer is full; it goes with that partition's
  *   next fetch, which follows as soon as the application takes some of its records.
- * - Decoding: batches are checked (CRC) when a response arrives; their records are decoded only
- *   as they are taken (see completed-fetch.ts), so buffered records cost bytes, not objects.
+ * - Decoding: batches are checked (CRC, unless `checkCrcs` is off) when a response arrives; their
+ *   records are decoded only as they are taken (see completed-fetch.ts), so buffered records cost
+ *   bytes, not objects.
  * - Staleness: a buffer belongs to one epoch of its partition's state (SubscriptionState);
  *   a seek, reset or revocation starts a new epoch and the buffer, and any response in flight
  *   for the old one, are dropped.
@@ -138,6 +139,18 @@ export class Fetcher {
     this.#config = options.config
     this.#logger = options.logger
     this.#unsubscribe = this.#subscriptions.onChange(() => this.#onSubscriptionChange())
+    // The first fetch is sent right after an assignment: ready its codecs while the group join
+    // is still under way, not then.
+    if (this.#transport.prepare !== undefined) setImmediate(() => this.#prepareFetch()).unref()
+  }
+
+  #prepareFetch(): void {
+    try {
+      this.#transport.prepare?.(Fetch)
+    } catch (error) {
+      // Only a head start: the first fetch meets the same failure and reports it.
+      this.#logger.debug('Readying Fetch requests failed', { cause: String(error) })
+    }
   }
 
   /** Bytes buffered for a partition (for tests and metrics). */
@@ -304,7 +317,7 @@ export class Fetcher {
       let decoded
       try {
         const readCommitted = this.#config.isolationLevel === 'read_committed'
-        decoded = await decodeCompletedFetch(tp.topic, tp.partition, data.records, fetchOffset, readCommitted, data.abortedTransactions)
+        decoded = await decodeCompletedFetch(tp.topic, tp.partition, data.records, fetchOffset, readCommitted, data.abortedTransactions, this.#config.checkCrcs)
       } catch (error) {
         buffer.error = new CoreError('CORE_CORRUPT_RECORD', `Records of ${formatTopicPartition(tp)} fetched at offset ${fetchOffset} cannot be decoded; seek past them to go on`, { cause: error })
         return

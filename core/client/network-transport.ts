@@ -15,6 +15,7 @@
 import { CoreError } from '../errors.ts'
 import { type Logger, silentLogger } from '../logger.ts'
 import type { ApiDescriptor, RequestOf, ResponseOf } from '../protocol/api-descriptor.ts'
+import { compileCodec } from '../protocol/schema-codec.ts'
 import { BrokerConnection } from './broker-connection.ts'
 import type { SendOptions, Transport } from './transport.ts'
 
@@ -99,6 +100,13 @@ export class NetworkTransport implements Transport {
     if (connection?.isOpen) return connection.versionFor(api)
     // Not connected yet: assume the highest version; the connection negotiates the real one.
     return api.advertisedVersions.max
+  }
+
+  prepare(api: ApiDescriptor): void {
+    const version = this.version(api)
+    if (version < 0) return
+    compileCodec(api.request).forVersion(version)
+    compileCodec(api.response).forVersion(version)
   }
 
   /** Records broker addresses from Metadata and FindCoordinator responses. */

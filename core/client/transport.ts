@@ -32,5 +32,10 @@ export interface Transport {
   send<A extends ApiDescriptor>(api: A, request: RequestOf<A>, options?: SendOptions): Promise<ResponseOf<A>>
   /** The highest version of `api` both this transport and the broker support, or -1. */
   version(api: ApiDescriptor, nodeId?: number): number
+  /**
+   * Readies what sending `api` takes (the network transport compiles its request and response
+   * codecs), so that the first request does not pay for it. Optional; never needed for sending.
+   */
+  prepare?(api: ApiDescriptor): void
   close(): Promise<void>
 }

@@ -5,8 +5,11 @@
  * `next()` decodes one record into the reader's own fields (`offset`, `timestamp`, `key`,
  * `value`, `headers`, …), which stay valid until the next call; nothing is allocated but the
  * record's key, value and header views (and its header list, when it has headers). Callers build
- * the record objects they need from the fields: `decodeRecordBatch` its `DecodedRecord`s, the
- * consumer its `ConsumerRecord`s, record by record as the application takes them.
+ * the record objects they need from the fields: `decodeRecordBatch` its `DecodedRecord`s.
+ * `readInto()` decodes many records in one loop and hands each to a `RecordFactory` (the
+ * consumer's `ConsumerRecord`s, as the application takes them): records of the common shape
+ * (every varint of one or two bytes, no headers) are decoded inline, any other record by `next()`,
+ * so both give the same records and the same errors.
  *
  * Contracts:
  * - Keys, values and header values are zero-copy `subarray` views of `data`.
@@ -37,6 +40,11 @@ export interface RecordBatchFields {
   readonly lastOffsetDelta: number
   readonly recordCount: number
   readonly compression: CompressionType
+}
+
+/** Makes a caller's record objects from decoded fields (see `RecordReader.readInto`). */
+export interface RecordFactory<T> {
+  record(offset: number, timestamp: number, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[]): T
 }
 
 /** The headers of every record that has none. */
@@ -125,6 +133,108 @@ export class RecordReader {
     }
   }
 
+  /**
+   * Decodes records in order, and stores those at or past `fromOffset` in `out` from index `at`,
+   * each made by `factory`, until `max` are stored or none is left; returns how many it stored.
+   * The records, checks and errors are those of `next()` called in a loop (a record not of the
+   * common shape is decoded by `next()`); afterwards the fields hold the last record decoded.
+   */
+  readInto<T>(max: number, fromOffset: number, out: T[], at: number, factory: RecordFactory<T>): number {
+    const c = this.#c
+    const data = this.#data
+    const views = this.#views
+    const end = this.#end
+    const count = this.#count
+    const baseOffset = this.#baseOffset
+    const lastOffsetDelta = this.#lastOffsetDelta
+    const logAppendTime = this.#logAppendTime
+    const baseTimestamp = logAppendTime ? this.#maxTimestamp : this.#baseTimestamp
+    let index = this.#index
+    let previousDelta = this.#previousDelta
+    let pos = c.pos
+    let stored = 0
+    // The last record decoded inline (offsetDelta -1: none, or next() decoded the last one).
+    let offsetDelta = -1
+    let timestampDelta = 0
+    let attributes = 0
+    let keyStart = 0
+    let keyLength = -1
+    let valueLength = -1
+    while (stored < max && index < count) {
+      const start = pos
+      // The common shape, inline. Any check failing, or anything unusual, is left to next().
+      fast: {
+        if (pos + 1 >= end) break fast
+        let raw = smallVarintAt(data, pos)
+        if (raw < 0) break fast
+        pos += data[pos] < 0x80 ? 1 : 2
+        const length = (raw >>> 1) ^ -(raw & 1)
+        const recordEnd = pos + length
+        if (length < MIN_RECORD_BODY || recordEnd > end) break fast
+        attributes = (data[pos++] << 24) >> 24
+        raw = smallVarintAt(data, pos)
+        if (raw < 0) break fast
+        pos += data[pos] < 0x80 ? 1 : 2
+        timestampDelta = (raw >>> 1) ^ -(raw & 1)
+        raw = smallVarintAt(data, pos)
+        if (raw < 0) break fast
+        pos += data[pos] < 0x80 ? 1 : 2
+        offsetDelta = (raw >>> 1) ^ -(raw & 1)
+        if (offsetDelta <= previousDelta || offsetDelta > lastOffsetDelta || pos + 2 >= recordEnd) break fast
+        raw = smallVarintAt(data, pos)
+        if (raw < 0) break fast
+        pos += data[pos] < 0x80 ? 1 : 2
+        keyLength = (raw >>> 1) ^ -(raw & 1)
+        // Room for the key, the value's length and the header count.
+        if (keyLength < -1 || keyLength > recordEnd - pos - 2) break fast
+        keyStart = pos
+        if (keyLength > 0) pos += keyLength
+        raw = smallVarintAt(data, pos)
+        if (raw < 0) break fast
+        pos += data[pos] < 0x80 ? 1 : 2
+        valueLength = (raw >>> 1) ^ -(raw & 1)
+        // The value ends one byte before the record: its header count, 0.
+        if (valueLength < -1 || pos + (valueLength === -1 ? 0 : valueLength) + 1 !== recordEnd || data[recordEnd - 1] !== 0) break fast
+        previousDelta = offsetDelta
+        index++
+        const offset = baseOffset + offsetDelta
+        if (offset >= fromOffset) {
+          const key = keyLength === -1 ? null : viewOf(views, keyStart, keyStart + keyLength)
+          const value = valueLength === -1 ? null : viewOf(views, pos, pos + valueLength)
+          out[at + stored++] = factory.record(offset, logAppendTime ? baseTimestamp : baseTimestamp + timestampDelta, key, value, NO_RECORD_HEADERS)
+        }
+        pos = recordEnd
+        continue
+      }
+      // Anything else: next() decodes the record from its start, or throws its error.
+      c.pos = start
+      this.#index = index
+      this.#previousDelta = previousDelta
+      this.next()
+      index = this.#index
+      previousDelta = this.#previousDelta
+      pos = c.pos
+      offsetDelta = -1
+      if (this.offset >= fromOffset) out[at + stored++] = factory.record(this.offset, this.timestamp, this.key, this.value, this.headers)
+    }
+    c.pos = pos
+    this.#index = index
+    this.#previousDelta = previousDelta
+    if (offsetDelta >= 0) {
+      // The last record was decoded inline: its fields, as next() would have left them.
+      const valueEnd = pos - 1
+      this.offset = baseOffset + offsetDelta
+      this.timestamp = logAppendTime ? baseTimestamp : baseTimestamp + timestampDelta
+      this.key = keyLength === -1 ? null : viewOf(views, keyStart, keyStart + keyLength)
+      this.value = valueLength === -1 ? null : viewOf(views, valueEnd - valueLength, valueEnd)
+      this.headers = NO_RECORD_HEADERS
+      this.attributes = attributes
+      this.offsetDelta = offsetDelta
+      this.timestampDelta = timestampDelta
+    }
+    return stored
+  }
+
   /** Field errors are plain errors here, wrapped once with the record index by `next`. */
   #read(c: Cursor): void {
     const end = this.#end
@@ -182,6 +292,17 @@ export class RecordReader {
  * else (longer values, the end of the region, malformed bytes) to varint.ts, which also throws
  * its errors: same results, same errors, fewer calls.
  */
+
+/**
+ * The raw (still zig-zag encoded) value of the varint at `pos` when it takes one or two bytes,
+ * else -1. Reads at most `data[pos + 1]`: past the end of `data` that is undefined, hence -1.
+ */
+function smallVarintAt(data: Buffer, pos: number): number {
+  const b0 = data[pos]
+  if (b0 < 0x80) return b0
+  const b1 = data[pos + 1]
+  return b1 < 0x80 ? (b0 & 0x7f) | (b1 << 7) : -1
+}
 
 /** A zig-zag varint (`readVarint`). */
 function varint(c: Cursor, data: Buffer): number {

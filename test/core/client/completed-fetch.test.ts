@@ -107,4 +107,16 @@ describe('decodeCompletedFetch', () => {
     expect(chunk.done).toBe(true)
     expect(out).toEqual([])
   })
+
+  it('skips the CRC check with checkCrcs false (Kafka\'s check.crcs), not the other checks', async () => {
+    const flipped = encodeRecordBatchSync({ records: records('a', 'b'), baseOffset: 0 })
+    flipped.writeUInt32BE((flipped.readUInt32BE(17) ^ 1) >>> 0, 17) // the stored CRC only
+    await expect(decodeCompletedFetch('t', 0, flipped, 0, false, null)).rejects.toMatchObject({ code: 'CORE_CORRUPT_RECORD' })
+    const fetched = await decodeCompletedFetch('t', 0, flipped, 0, false, null, false)
+    expect(values(fetched.chunks.map(drain))).toEqual(['a', 'b'])
+    const broken = Buffer.from(flipped)
+    broken[61] = 0x7e // first record's length varint: 63 bytes
+    const [chunk] = (await decodeCompletedFetch('t', 0, broken, 0, false, null, false)).chunks
+    expect(() => chunk.take(10, [])).toThrow(/Record 0 of 2: length 63/)
+  })
 })

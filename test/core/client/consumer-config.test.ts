@@ -9,11 +9,16 @@ describe('resolveConsumerConfig', () => {
       groupId: 'g', groupInstanceId: null, sessionTimeoutMs: 45_000, heartbeatIntervalMs: 3000, maxPollIntervalMs: 300_000,
       rebalanceTimeoutMs: 300_000, autoOffsetReset: 'latest', enableAutoCommit: true, autoCommitIntervalMs: 5000,
       isolationLevel: 'read_uncommitted', fetchMinBytes: 1, fetchMaxBytes: 52_428_800, maxPartitionFetchBytes: 1_048_576,
-      fetchMaxWaitMs: 500, maxPollRecords: 500, allowAutoCreateTopics: true, rebalanceProtocol: 'eager',
+      fetchMaxWaitMs: 500, maxPollRecords: 500, allowAutoCreateTopics: true, rebalanceProtocol: 'eager', checkCrcs: true,
     })
     expect(config.partitionAssignors.map((a) => a.name)).toEqual(['range', 'cooperative-sticky'])
     expect(Object.isFrozen(config)).toBe(true)
     expect(CONSUMER_DEFAULTS.sessionTimeoutMs).toBe(45_000)
+  })
+
+  it('checks CRCs unless told not to, and wants a boolean', () => {
+    expect(resolveConsumerConfig({ checkCrcs: false }).checkCrcs).toBe(false)
+    expect(() => resolveConsumerConfig({ checkCrcs: 'no' as never })).toThrow(expect.objectContaining({ code: 'CORE_INVALID_CONFIG' }))
   })
 
   it('turns auto-commit off without a group, and refuses it explicitly on', () => {
