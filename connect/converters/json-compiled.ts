@@ -37,6 +37,9 @@ const INT64_MAX = 2n ** 63n - 1n
 /** Unscaled decimals below this magnitude take the number path (their two's complement fits 6 bytes exactly). */
 const SMALL_UNSCALED = 2 ** 47
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+const BASE64_CODES = Uint8Array.from(BASE64, (c) => c.charCodeAt(0))
+/** The bytes of one small two's complement integer (6) and two zeros after them. */
+const BYTES_SCRATCH = new Uint8Array(8)
 const BASE64_VALUES = new Int8Array(128).fill(-1)
 for (let i = 0; i < BASE64.length; i++) BASE64_VALUES[BASE64.charCodeAt(i)] = i
 
@@ -161,7 +164,7 @@ function decimalWriter(schema: Schema, options: CompileOptions): JsonWriter {
   return (v) => {
     if (typeof v !== 'string') return undefined
     const unscaled = smallUnscaled(v, scale)
-    if (unscaled !== undefined) return `"${twosComplementBase64(unscaled)}"`
+    if (unscaled !== undefined) return quotedTwosComplementBase64(unscaled)
     return DECIMAL_TEXT.test(v) ? `"${Decimal.fromLogical(schema, v).toString('base64')}"` : undefined
   }
 }
@@ -216,26 +219,38 @@ function smallUnscaled(v: string, scale: number): number | undefined {
   return negative && n !== 0 ? -n : n
 }
 
-/** Base64 of the minimal two's complement big-endian bytes of `n` (|n| < 2^47), as `bigintToBytes`. */
-function twosComplementBase64(n: number): string {
+/**
+ * `"<base64>"`: the JSON string of the minimal two's complement big-endian bytes of `n`
+ * (|n| < 2^47, so at most 6 bytes and 8 base64 characters), as `bigintToBytes` and Buffer's
+ * base64 would give, without an intermediate array or string per byte.
+ */
+function quotedTwosComplementBase64(n: number): string {
   let length = 1
   while (n < -(2 ** (8 * length - 1)) || n >= 2 ** (8 * length - 1)) length++
   let unsigned = n < 0 ? 2 ** (8 * length) + n : n
-  const bytes: number[] = new Array<number>(length)
+  const bytes = BYTES_SCRATCH
   for (let k = length - 1; k >= 0; k--) {
     bytes[k] = unsigned % 256
     unsigned = Math.floor(unsigned / 256)
   }
-  let out = ''
-  for (let k = 0; k < length; k += 3) {
-    const b0 = bytes[k]
-    const b1 = k + 1 < length ? bytes[k + 1] : 0
-    const b2 = k + 2 < length ? bytes[k + 2] : 0
-    out += BASE64[b0 >> 2] + BASE64[((b0 & 3) << 4) | (b1 >> 4)]
-    out += k + 1 < length ? BASE64[((b1 & 15) << 2) | (b2 >> 6)] : '='
-    out += k + 2 < length ? BASE64[b2 & 63] : '='
-  }
-  return out
+  // Bytes past `length` are zero for the last group's characters ('=' where no byte is).
+  bytes[length] = 0
+  bytes[length + 1] = 0
+  const b0 = bytes[0]
+  const b1 = bytes[1]
+  const b2 = bytes[2]
+  const first = String.fromCharCode(
+    0x22, BASE64_CODES[b0 >> 2], BASE64_CODES[((b0 & 3) << 4) | (b1 >> 4)],
+    length > 1 ? BASE64_CODES[((b1 & 15) << 2) | (b2 >> 6)] : 0x3d, length > 2 ? BASE64_CODES[b2 & 63] : 0x3d,
+  )
+  if (length <= 3) return `${first}"`
+  const b3 = bytes[3]
+  const b4 = bytes[4]
+  const b5 = bytes[5]
+  return first + String.fromCharCode(
+    BASE64_CODES[b3 >> 2], BASE64_CODES[((b3 & 3) << 4) | (b4 >> 4)],
+    length > 4 ? BASE64_CODES[((b4 & 15) << 2) | (b5 >> 6)] : 0x3d, length > 5 ? BASE64_CODES[b5 & 63] : 0x3d, 0x22,
+  )
 }
 
 function base64Of(bytes: Uint8Array): string {

@@ -49,6 +49,10 @@ const TYPE_NAMES: Record<SchemaType, string> = {
 }
 const TYPES_BY_NAME = new Map(Object.entries(TYPE_NAMES).map(([type, name]) => [name, type as SchemaType]))
 
+/** The size of the slabs `envelope` writes small envelopes into, and the largest envelope written there. */
+const SLAB_BYTES = 256 * 1024
+const SLAB_RECORD_MAX = 16 * 1024
+
 function dataError(path: string, message: string): ConnectError {
   return new ConnectError('CONNECT_DATA', `Invalid value at ${path}: ${message}`)
 }
@@ -86,6 +90,9 @@ export class JsonData {
   readonly #readers = new WeakMap<Schema, JsonReader>()
   #lastRead: ReadMemo | null = null
   readonly #cursor = new JsonCursor()
+  /** Where `envelope` writes small envelopes (see there); replaced, never reused, when full. */
+  #slab: Buffer = Buffer.alloc(0)
+  #slabOffset = 0
 
   constructor(options: JsonDataOptions) {
     this.#options = options
@@ -128,12 +135,29 @@ export class JsonData {
     if (entry === null) return Buffer.from(`${ENVELOPE_START}${this.schemaToJson(schema)}${ENVELOPE_PAYLOAD}${payload}}`, 'utf8')
     // The schema's bytes are copied, not encoded again for every record.
     const prefix = entry.envelopePrefix ??= Buffer.from(`${ENVELOPE_START}${entry.text}${ENVELOPE_PAYLOAD}`, 'utf8')
-    const size = prefix.length + Buffer.byteLength(payload, 'utf8') + 1
-    const out = Buffer.allocUnsafe(size)
-    prefix.copy(out, 0)
-    out.write(payload, prefix.length, 'utf8')
-    out[size - 1] = 0x7d
-    return out
+    // At most 3 UTF-8 bytes per UTF-16 unit of the payload, and the closing brace.
+    const most = prefix.length + payload.length * 3 + 1
+    if (most > SLAB_RECORD_MAX) {
+      const size = prefix.length + Buffer.byteLength(payload, 'utf8') + 1
+      const out = Buffer.allocUnsafe(size)
+      prefix.copy(out, 0)
+      out.write(payload, prefix.length, 'utf8')
+      out[size - 1] = 0x7d
+      return out
+    }
+    // Small envelopes are written one after another into a slab and handed out as views: one
+    // allocation per slab, not per record. A region handed out is never written again.
+    let slab = this.#slab
+    if (this.#slabOffset + most > slab.length) {
+      slab = this.#slab = Buffer.allocUnsafeSlow(SLAB_BYTES)
+      this.#slabOffset = 0
+    }
+    const start = this.#slabOffset
+    slab.set(prefix, start)
+    const payloadEnd = start + prefix.length + slab.write(payload, start + prefix.length, 'utf8')
+    slab[payloadEnd] = 0x7d
+    this.#slabOffset = payloadEnd + 1
+    return slab.subarray(start, payloadEnd + 1)
   }
 
   #schemaJson(schema: Schema, fieldName: string | undefined): string {

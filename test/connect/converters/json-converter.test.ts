@@ -79,6 +79,23 @@ describe('JsonConverter envelopes (schemas.enable=true)', () => {
     expect((back.value as Struct).equals(value)).toBe(true)
   })
 
+  it('keeps every envelope intact when many are written (small ones share slabs), with multi-byte text and a large one', () => {
+    const schema = SchemaBuilder.struct().name('Line').field('n', Schemas.INT32).field('text', Schemas.STRING).field('amount', Decimal.builder(2).build()).build()
+    const c = converter()
+    const texts = ['plain', 'ünïcödé', '日本語のテキスト', 'emoji 🚀 and "quotes"\n', 'x'.repeat(20_000)]
+    const written: { bytes: Buffer; value: Struct }[] = []
+    // About 1,000 bytes each: several 256 KiB slabs, and envelopes that straddle none.
+    for (let n = 0; n < 2000; n++) {
+      const value = new Struct(schema).put('n', n).put('text', `${texts[n % texts.length]} ${'y'.repeat(n % 900)}`).put('amount', `${n}.${String(n % 100).padStart(2, '0')}`)
+      written.push({ bytes: c.fromConnectData('t', [], schema, value)!, value })
+    }
+    for (const { bytes, value } of written) {
+      const json = JSON.parse(bytes.toString('utf8'))
+      expect(json.payload.n).toBe(value.get('n'))
+      expect((c.toConnectData('t', [], bytes).value as Struct).equals(value)).toBe(true)
+    }
+  })
+
   it('writes decimals as JSON numbers with decimal.format=NUMERIC and reads both forms', () => {
     const c = converter({ 'decimal.format': 'NUMERIC' })
     expect(write(c, Decimal.schema(2), '1.56')).toBe('{"schema":{"type":"bytes","optional":false,"name":"org.apache.kafka.connect.data.Decimal","version":1,"parameters":{"scale":"2"}},"payload":1.56}')
