@@ -13,15 +13,15 @@
  * Concurrency: lifecycle calls are queued (`#serial`), so that a pause during a restart waits.
  */
 import type { Creek, Logger } from '../../core/index.ts'
-import type { SinkConnector, SourceConnector } from '../api/connector.ts'
 import { ConnectError } from '../errors.ts'
 import type { ConnectorConfig } from './connector-config.ts'
+import { type ConnectorInstance, createConnector, failConnector, startConnector, stopConnector } from './connector-instance.ts'
 import { DeadLetterReporter } from './dead-letter-reporter.ts'
 import { type ErrorReporter, ToleranceOperator } from './error-handler.ts'
 import type { SourceOffsetStore } from './offset-store.ts'
 import type { ConnectorPlugin, DataPlugins } from './plugins.ts'
 import { taskConverters } from './task-converters.ts'
-import { CONNECTOR_TRANSITIONS, type ConnectorState, StateMachine, traceOf } from './states.ts'
+import { CONNECTOR_TRANSITIONS, type ConnectorState, StateMachine } from './states.ts'
 import type { WorkerConfig } from './worker-config.ts'
 import { WorkerSinkTask } from './worker-sink-task.ts'
 import { WorkerSourceTask } from './worker-source-task.ts'
@@ -54,7 +54,7 @@ export class WorkerConnector {
   readonly config: ConnectorConfig
   readonly #options: WorkerConnectorOptions
   readonly machine: StateMachine<ConnectorState>
-  #connector: SourceConnector | SinkConnector | null = null
+  #connector: ConnectorInstance | null = null
   #tasks: WorkerTask[] = []
   #taskConfigs: Record<string, string>[] = []
   #target: TargetState = 'RUNNING'
@@ -112,18 +112,12 @@ export class WorkerConnector {
     }
     const { plugin, logger } = this.#options
     try {
-      const connector = plugin.create()
-      this.#connector = connector
-      connector.initialize?.({
-        requestTaskReconfiguration: () => void this.#serial.run(() => this.#reconfigure()).catch((error: unknown) => this.#fail(error)),
+      const connector = createConnector(plugin, {
+        reconfigure: () => void this.#serial.run(() => this.#reconfigure()).catch((error: unknown) => this.#fail(error)),
         raiseError: (error) => this.#fail(error),
       })
-      await connector.start(this.config.props)
-      const configs = await connector.taskConfigs(this.config.tasksMax)
-      if (configs.length > this.config.tasksMax) {
-        throw new ConnectError('CONNECT_TASK_FAILED', `Connector ${this.name} asked for ${configs.length} tasks, more than tasks.max=${this.config.tasksMax}`)
-      }
-      this.#taskConfigs = configs
+      this.#connector = connector
+      this.#taskConfigs = await startConnector(connector, this.config)
       this.machine.transitionTo(target)
     } catch (error) {
       logger.error(`Connector ${this.name} failed to start; it stays FAILED until restarted`, { cause: String(error) })
@@ -180,12 +174,7 @@ export class WorkerConnector {
   }
 
   #failNow(error: unknown): void {
-    if (this.machine.state === 'FAILED') return
-    if (!this.machine.canTransitionTo('FAILED')) {
-      this.#options.logger.error(`Connector ${this.name} raised an error in state ${this.machine.state}`, { trace: traceOf(error) })
-      return
-    }
-    this.machine.transitionTo('FAILED', error)
+    failConnector(this.machine, this.name, error, this.#options.logger)
   }
 
   pause(): Promise<void> {
@@ -261,13 +250,7 @@ export class WorkerConnector {
     await this.#stopTasks()
     const connector = this.#connector
     this.#connector = null
-    if (connector !== null) {
-      try {
-        await connector.stop()
-      } catch (error) {
-        this.#options.logger.warn(`stop() of connector ${this.name} threw`, { cause: String(error) })
-      }
-    }
+    if (connector !== null) await stopConnector(connector, this.name, this.#options.logger)
   }
 
   /** Stops tasks (flushing offsets) and the connector; for delete and worker shutdown. */

@@ -9,11 +9,10 @@
  * tasks, is FAILED with its trace until restarted. Calls are queued, never concurrent.
  */
 import type { Logger } from '../../../core/index.ts'
-import type { SinkConnector, SourceConnector } from '../../api/connector.ts'
-import { ConnectError } from '../../errors.ts'
 import type { ConnectorConfig } from '../connector-config.ts'
+import { type ConnectorInstance, createConnector, failConnector, startConnector, stopConnector } from '../connector-instance.ts'
 import type { ConnectorPlugin } from '../plugins.ts'
-import { CONNECTOR_TRANSITIONS, type ConnectorState, StateMachine, traceOf } from '../states.ts'
+import { CONNECTOR_TRANSITIONS, type ConnectorState, StateMachine } from '../states.ts'
 import type { TargetState } from '../worker-connector.ts'
 import { SerialQueue } from '../serial-queue.ts'
 
@@ -29,7 +28,7 @@ export class ConnectorRunner {
   readonly name: string
   readonly machine: StateMachine<ConnectorState>
   readonly #options: ConnectorRunnerOptions
-  #connector: SourceConnector | SinkConnector | null = null
+  #connector: ConnectorInstance | null = null
   /** Calls that change state, one after another. */
   readonly #serial = new SerialQueue()
 
@@ -58,17 +57,12 @@ export class ConnectorRunner {
     }
     const { plugin, config, logger } = this.#options
     try {
-      const connector = plugin.create()
-      this.#connector = connector
-      connector.initialize?.({
-        requestTaskReconfiguration: () => void this.#serial.run(() => this.#reconfigure()).catch((error: unknown) => this.#fail(error)),
+      const connector = createConnector(plugin, {
+        reconfigure: () => void this.#serial.run(() => this.#reconfigure()).catch((error: unknown) => this.#fail(error)),
         raiseError: (error) => void this.#serial.run(async () => this.#fail(error)),
       })
-      await connector.start(config.props)
-      const configs = await connector.taskConfigs(config.tasksMax)
-      if (configs.length > config.tasksMax) {
-        throw new ConnectError('CONNECT_TASK_FAILED', `Connector ${this.name} asked for ${configs.length} tasks, more than tasks.max=${config.tasksMax}`)
-      }
+      this.#connector = connector
+      const configs = await startConnector(connector, config)
       this.machine.transitionTo(target)
       await this.#options.publish(configs)
     } catch (error) {
@@ -83,12 +77,7 @@ export class ConnectorRunner {
   }
 
   #fail(error: unknown): void {
-    if (this.machine.state === 'FAILED') return
-    if (!this.machine.canTransitionTo('FAILED')) {
-      this.#options.logger.error(`Connector ${this.name} raised an error in state ${this.machine.state}`, { trace: traceOf(error) })
-      return
-    }
-    this.machine.transitionTo('FAILED', error)
+    failConnector(this.machine, this.name, error, this.#options.logger)
   }
 
   /** Applies a new target state. */
@@ -120,12 +109,7 @@ export class ConnectorRunner {
   async #shutdown(): Promise<void> {
     const connector = this.#connector
     this.#connector = null
-    if (connector === null) return
-    try {
-      await connector.stop()
-    } catch (error) {
-      this.#options.logger.warn(`stop() of connector ${this.name} threw`, { cause: String(error) })
-    }
+    if (connector !== null) await stopConnector(connector, this.name, this.#options.logger)
   }
 
   /** Stops the instance (revocation, worker shutdown). */
