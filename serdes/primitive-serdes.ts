@@ -16,6 +16,7 @@
  */
 import { SerdesError } from './errors.ts'
 import type { SyncSerde } from './serde.ts'
+import { decodeUtf8, encodeUtf8 } from './utf8.ts'
 
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
@@ -36,9 +37,9 @@ export function stringSerde(): SyncSerde<string> {
     serialize(topic, value) {
       if (value === null) return null
       if (typeof value !== 'string') throw invalid(topic, `string serde expects a string, got ${typeof value}`)
-      return Buffer.from(value, 'utf8')
+      return encodeUtf8(value)
     },
-    deserialize: (_topic, data) => (data === null ? null : data.toString('utf8')),
+    deserialize: (_topic, data) => (data === null ? null : decodeUtf8(data)),
   }
 }
 

@@ -15,7 +15,10 @@
  *   costs, see source-runner.ts); its children subscribe in the order they were added;
  * - stateless nodes are RxJS operators (`streams/operators/`); a chain of them with single
  *   parents and single children is fused into one `pipe(...)` hanging off the source (or off
- *   an entry observable when the chain's parent is a processor or there are several parents);
+ *   an entry observable when the chain's parent is a processor or there are several parents),
+ *   and in it each run of consecutive record operators (all but `pipe()`) into one operator
+ *   whose steps call each other directly (record-operator.ts); a chain of record operators
+ *   only is one observer of its upstream that feeds the chain's output endpoint itself;
  * - Processor-API nodes are `ProcessorRunner`s whose `context.forward` calls the children's
  *   entries synchronously, in order (depth-first, as Kafka Streams);
  * - sinks are `SinkRunner`s that serialize and call `runtime.send`.
@@ -42,9 +45,10 @@
  * commit) run with `recordMetadata()` null; `drain()` waits for their asynchronous work and
  * reports their failures. `close()` closes processors and completes the sources.
  */
-import { Observable, type Subscription } from 'rxjs'
+import { Observable, type OperatorFunction, type Subscription } from 'rxjs'
 import { StreamsError } from '../errors.ts'
 import type { AnyRecord, OperatorContext, RecordScope } from '../operators/operator-context.ts'
+import { fuseRecordSteps, type RecordStep, recordStepOf, recordStepsInto } from '../operators/record-operator.ts'
 import { formatTaskId, PunctuationType, type TaskId, type TaskMetrics } from '../processor/api.ts'
 import { ChainEntry, Discard, type Endpoint, FanOut } from './endpoint.ts'
 import { handleFailure } from './exception-handling.ts'
@@ -89,6 +93,28 @@ class NodeOperatorContext implements OperatorContext {
 
   endAsync(): void {
     this.#state.release()
+  }
+}
+
+/**
+ * A chain's operators as one: each run of consecutive record operators (record-operator.ts)
+ * becomes one fused operator, the others (`pipe()`) stay as they are.
+ */
+function fuseChain(operators: readonly OperatorFunction<AnyRecord, AnyRecord>[]): OperatorFunction<AnyRecord, AnyRecord> {
+  return (upstream) => {
+    let piped = upstream
+    let steps: RecordStep[] = []
+    for (const operator of operators) {
+      const step = recordStepOf(operator)
+      if (step !== undefined) {
+        steps.push(step)
+        continue
+      }
+      if (steps.length > 0) piped = fuseRecordSteps(steps)(piped)
+      steps = []
+      piped = operator(piped)
+    }
+    return steps.length > 0 ? fuseRecordSteps(steps)(piped) : piped
   }
 }
 
@@ -270,15 +296,23 @@ export class TaskPipeline {
       return new FanOut(children.map(endpoint), state)
     }
     const attachChain = (head: OperatorNode, upstream: Observable<AnyRecord>): void => {
+      const operators = [head.operator(new NodeOperatorContext(head.name, state))]
       let last: OperatorNode = head
-      let piped = head.operator(new NodeOperatorContext(head.name, state))(upstream)
       while (last.children.length === 1) {
         const next = node(last.children[0])
         if (!continuesChain(next)) break
         last = next as OperatorNode
-        piped = last.operator(new NodeOperatorContext(last.name, state))(piped)
+        operators.push(last.operator(new NodeOperatorContext(last.name, state)))
       }
-      this.#subscriptions.push(piped.subscribe(output(last.children)))
+      const out = output(last.children)
+      const steps = operators.map(recordStepOf)
+      if (steps.every((step) => step !== undefined)) {
+        // Only record operators: one observer of the upstream runs them all and feeds the endpoint itself.
+        const entry = recordStepsInto(steps as RecordStep[], out)
+        this.#subscriptions.push(upstream.subscribe({ next: entry.next, error: (error: unknown) => out.error(error), complete: () => out.complete() }))
+        return
+      }
+      this.#subscriptions.push(fuseChain(operators)(upstream).subscribe(out))
     }
 
     // Children before parents: the insertion order is topological.

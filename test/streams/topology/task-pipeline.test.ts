@@ -173,6 +173,27 @@ describe('TaskPipeline: processing', () => {
   })
 })
 
+describe('TaskPipeline: fused operator chains', () => {
+  it('runs record operators around a pipe() in order, a failing step dropping only its record', () => {
+    const topology = new Topology()
+      .addSource('source', { topics: ['in'], keySerde: string, valueSerde: string })
+      .addOperator('trim', mapValues((v: string) => v.trim()), 'source')
+      .addOperator('check', mapValues((v: string) => {
+        if (v === 'bad') throw new Error('bad value')
+        return v
+      }), 'trim')
+      .addOperator('piped', pipeRecords([map((r: StreamRecord<string, string>) => withValue(r, `${r.value}|`))]), 'check')
+      .addOperator('upper', mapValues((v: string) => v.toUpperCase()), 'piped')
+      .addOperator('bang', mapValues((v: string) => `${v}!`), 'upper')
+      .addSink('sink', 'out', { keySerde: string, valueSerde: string }, 'bang')
+    const runtime = new FakeTaskRuntime({ processingExceptionHandler: 'log-and-continue' })
+    const pipeline = TaskPipeline.create(topology, 0, runtime)
+    for (const value of [' a ', 'bad', 'b']) expect(pipeline.process(input('in', 'k', value))).toBeUndefined()
+    expect(runtime.sentText().map((r) => r.value)).toEqual(['A|!', 'B|!'])
+    expect(runtime.lines.some((l) => l.level === 'warn' && /check/.test(JSON.stringify(l)))).toBe(true)
+  })
+})
+
 describe('TaskPipeline: asynchronous work', () => {
   it('returns a promise only when a serde answers asynchronously, and keeps output order', async () => {
     const topology = new Topology()
