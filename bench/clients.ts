@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Creek, encodeRecordBatchSync, PartitionLog } from '../core/index.ts'
+import { profiled } from './_profile.ts'
 import { fmt, report } from './_report.ts'
 
 const root = mkdtempSync(join(process.env.CREEK_BENCH_DIR ?? tmpdir(), 'creek-bench-clients-'))
@@ -63,20 +64,22 @@ async function throughput(): Promise<{ rps: number; cpuPerRecord: number }> {
     })
     // Time production and consumption only, once the consumer owns every partition.
     for (let i = 0; i < 400 && consumer.assignment().length < PARTITIONS; i++) await new Promise((r) => setTimeout(r, 10))
-    const start = performance.now()
-    const cpuStart = process.cpuUsage()
-    const messages = Array.from({ length: 500 }, () => ({ value: VALUE }))
-    const inFlight = new Set<Promise<unknown>>()
-    for (let sent = 0; sent < RECORDS; sent += messages.length) {
-      const p = producer.send({ topic: 'bench', messages })
-      inFlight.add(p)
-      void p.finally(() => inFlight.delete(p))
-      if (inFlight.size >= 32) await Promise.race(inFlight)
-    }
-    await producer.flush()
-    await allConsumed
-    const rps = consumed / ((performance.now() - start) / 1000)
-    const cpu = process.cpuUsage(cpuStart)
+    // CREEK_BENCH_CPU_PROFILE / CREEK_BENCH_ALLOC_PROFILE profile this timed part (bench/_profile.ts).
+    const { rps, cpu } = await profiled('throughput', async () => {
+      const start = performance.now()
+      const cpuStart = process.cpuUsage()
+      const messages = Array.from({ length: 500 }, () => ({ value: VALUE }))
+      const inFlight = new Set<Promise<unknown>>()
+      for (let sent = 0; sent < RECORDS; sent += messages.length) {
+        const p = producer.send({ topic: 'bench', messages })
+        inFlight.add(p)
+        void p.finally(() => inFlight.delete(p))
+        if (inFlight.size >= 32) await Promise.race(inFlight)
+      }
+      await producer.flush()
+      await allConsumed
+      return { rps: consumed / ((performance.now() - start) / 1000), cpu: process.cpuUsage(cpuStart) }
+    })
     await consumer.close()
     return { rps, cpuPerRecord: (cpu.user + cpu.system) / consumed }
   } finally {

@@ -3,9 +3,12 @@
  * one of its partitions, its `maxWaitMs`, or an abort signal (the connection closing, the broker
  * shutting down), whichever comes first.
  *
- * A wait is a promise, a timer and one registration per partition: nothing blocks, so other
- * requests, including the produce that ends the wait, run meanwhile. Timers are unref'd so that
- * a parked fetch never keeps the process alive.
+ * A wait is a promise, a timer and one registration per partition and per signal: nothing
+ * blocks, so other requests, including the produce that ends the wait, run meanwhile. Timers are
+ * unref'd so that a parked fetch never keeps the process alive. A signal gets one 'abort'
+ * listener, the first time a wait names it, that wakes the waits registered on it then: signals
+ * live long (a connection's, a consumer's per broker, the broker's own) while waits come and go
+ * hundreds of times a second, and adding and removing event listeners costs more than a set.
  *
  * Contract: `notify` must be called after an append has made records readable; `wait` must be
  * called in the same synchronous step as the read that found too little, so that no append can
@@ -27,6 +30,8 @@ type Wake = (outcome: WaitOutcome) => void
 export class FetchWaiters {
   /** Pending waits by `topic\0partition`. */
   readonly #byPartition = new Map<string, Set<Wake>>()
+  /** Pending waits by the signals that abort them (see the module comment). */
+  readonly #bySignal = new WeakMap<AbortSignal, Set<Wake>>()
 
   /** Number of partitions with at least one parked fetch (for tests and metrics). */
   get size(): number {
@@ -44,10 +49,9 @@ export class FetchWaiters {
     return new Promise<WaitOutcome>((resolve) => {
       const keys = [...new Set(partitions.map(keyOf))]
       let timer: NodeJS.Timeout | undefined
-      const onAbort = (): void => wake('aborted')
       const wake: Wake = (outcome) => {
         clearTimeout(timer)
-        for (const signal of active) signal.removeEventListener('abort', onAbort)
+        for (const signal of active) this.#bySignal.get(signal)?.delete(wake)
         for (const key of keys) {
           const set = this.#byPartition.get(key)
           set?.delete(wake)
@@ -60,10 +64,23 @@ export class FetchWaiters {
         if (set === undefined) this.#byPartition.set(key, (set = new Set()))
         set.add(wake)
       }
-      for (const signal of active) signal.addEventListener('abort', onAbort, { once: true })
+      for (const signal of active) this.#abortedBy(signal).add(wake)
       timer = setTimeout(() => wake('timeout'), Math.min(maxWaitMs, MAX_TIMER_MS))
       timer.unref()
     })
+  }
+
+  /** The waits `signal` aborts; registers its one listener the first time. */
+  #abortedBy(signal: AbortSignal): Set<Wake> {
+    let waits = this.#bySignal.get(signal)
+    if (waits === undefined) {
+      const registered = new Set<Wake>()
+      this.#bySignal.set(signal, (waits = registered))
+      signal.addEventListener('abort', () => {
+        for (const wake of [...registered]) wake('aborted')
+      }, { once: true })
+    }
+    return waits
   }
 
   /** Wakes every fetch parked on this partition. */

@@ -13,6 +13,8 @@ export interface InProcessTransportOptions {
 }
 
 export class InProcessTransport implements Transport {
+  /** The broker appends (copies) a produced batch before it answers, and keeps no reference. */
+  readonly releasesRequestBuffers = true
   readonly #broker: Broker
   readonly #clientId: string | null
   #closed = false

@@ -187,6 +187,8 @@ export class ProducerBatch {
    * for the batch to close); completion needs only the runs.
    */
   #builder: RecordBatchBuilder | null
+  /** The buffer `encoded` is a view of (uncompressed batches), until `takeBuffer`. */
+  #buffer: Buffer | null = null
   #count = 0
   /** The batch's records as runs of consecutive records of one send (usually one or two runs). */
   #runs: BatchRun[] | null = []
@@ -194,7 +196,10 @@ export class ProducerBatch {
   #done = false
   #waiters: (() => void)[] | null = null
 
-  /** `capacity`: bytes to allocate for the batch at first (it grows as records come). */
+  /**
+   * `capacity`: bytes to allocate for the batch at first (it grows as records come); `buffer`: a
+   * free buffer of at least that size to write into instead (`BatchBufferPool`).
+   */
   constructor(
     readonly topic: string,
     readonly partition: number,
@@ -202,8 +207,9 @@ export class ProducerBatch {
     readonly compression: CompressionType,
     readonly createdAt: number,
     capacity = 1024,
+    buffer?: Buffer,
   ) {
-    this.#builder = new RecordBatchBuilder(capacity)
+    this.#builder = new RecordBatchBuilder(capacity, buffer)
   }
 
   get isDone(): boolean {
@@ -297,6 +303,7 @@ export class ProducerBatch {
     const built = builder.build({ compression: this.compression })
     if (!(built instanceof Promise)) {
       this.encoded = built
+      this.#buffer = builder.buffer
       return
     }
     return built.then((bytes) => {
@@ -356,10 +363,23 @@ export class ProducerBatch {
     this.#waiters = null
     this.#done = true
     this.encoded = null
+    this.#buffer = null
     this.#builder = null
     this.#runs = null
     this.#lastRun = null
     if (waiters !== null) void Promise.all(parts.map((part) => part.whenDone())).then(() => { for (const resolve of waiters) resolve() })
+  }
+
+  /**
+   * Once the batch is done: the whole buffer its uncompressed bytes were written into, for reuse
+   * when the caller knows nothing reads them any more (see `RecordAccumulator.done`); null when
+   * compressed, not done, or already taken.
+   */
+  takeBuffer(): Buffer | null {
+    if (!this.#done) return null
+    const buffer = this.#buffer
+    this.#buffer = null
+    return buffer
   }
 
   /** Resolves when the batch is done (never rejects). */

@@ -28,6 +28,8 @@
  * - The transport is not owned: `close()` flushes, then stops timers; it leaves the transport
  *   open (the `Creek` instance that made it closes it).
  */
+// Imported rather than global: the global `Buffer` is an accessor, a getter call per `instanceof`.
+import { Buffer } from 'node:buffer'
 import { CoreError } from '../errors.ts'
 import type { RecordHeader } from '../protocol/record-batch.ts'
 import { type Logger, silentLogger } from '../logger.ts'
@@ -140,6 +142,7 @@ export class Producer {
       batchSize: this.config.batchSize,
       lingerMs: this.config.lingerMs,
       bufferMemory: this.config.bufferMemory,
+      reuseBuffers: transport.releasesRequestBuffers === true,
       clock: this.#clock,
       onReady: () => this.#sender.wake(),
     })

@@ -22,6 +22,7 @@
 import type { CompressionType } from '../protocol/compression/codecs.ts'
 import { decodeRecordBatch } from '../protocol/record-batch.ts'
 import { RECORD_BATCH_HEADER_SIZE } from '../protocol/record-batch-header.ts'
+import { BatchBufferPool } from './batch-buffer-pool.ts'
 import { BufferMemory } from './buffer-memory.ts'
 import { ProducerBatch, type RecordColumns, type SendHandle, recordSize } from './producer-batch.ts'
 
@@ -38,10 +39,18 @@ export interface PartitionQueue {
   lastBatchBytes: number
 }
 
+/** At most this many free batch buffers are kept (`BatchBufferPool`). */
+const MAX_FREE_BUFFERS = 16
+
 export interface RecordAccumulatorOptions {
   readonly batchSize: number
   readonly lingerMs: number
   readonly bufferMemory: number
+  /**
+   * Whether the buffers of acknowledged batches may be reused (the transport's
+   * `releasesRequestBuffers`): else every batch gets a new one.
+   */
+  readonly reuseBuffers?: boolean
   readonly clock: () => number
   /** Called (synchronously) when a partition may have become ready. */
   readonly onReady: () => void
@@ -59,6 +68,8 @@ export class RecordAccumulator {
   readonly #openQueues = new Set<PartitionQueue>()
   /** Every batch not yet done, for flush. */
   readonly #incomplete = new Set<ProducerBatch>()
+  /** Buffers of full-size batches answered by the broker, for the next batches. */
+  readonly #buffers: BatchBufferPool
   #lastQueue: PartitionQueue | null = null
   #lingerTimer: NodeJS.Timeout | null = null
   #lingerImmediate: NodeJS.Immediate | null = null
@@ -69,6 +80,11 @@ export class RecordAccumulator {
     this.#clock = options.clock
     this.#onReady = options.onReady
     this.memory = new BufferMemory(options.bufferMemory)
+    // Slack for records whose varints exceed recordSize's estimate (a timestamp delta of two
+    // bytes…): a batch that fills up then still fits, instead of growing into a new buffer.
+    const poolableSize = options.batchSize + RECORD_BATCH_HEADER_SIZE + Math.ceil(options.batchSize / 32)
+    const maxFree = options.reuseBuffers === true ? Math.min(MAX_FREE_BUFFERS, Math.floor(options.bufferMemory / poolableSize)) : 0
+    this.#buffers = new BatchBufferPool(poolableSize, maxFree)
   }
 
   /**
@@ -92,8 +108,11 @@ export class RecordAccumulator {
       }
       if (batch === null) {
         // Full batches last time: allocate a full one; a trickle: start small and grow.
-        const capacity = Math.min(batchSize, Math.max(queue.lastBatchBytes, 1024)) + RECORD_BATCH_HEADER_SIZE
-        batch = new ProducerBatch(topic, partition, acks, compression, now, Math.max(capacity, columns.sizes[i] + RECORD_BATCH_HEADER_SIZE))
+        const capacity = Math.max(
+          Math.min(batchSize, Math.max(queue.lastBatchBytes, 1024)) + RECORD_BATCH_HEADER_SIZE,
+          columns.sizes[i] + RECORD_BATCH_HEADER_SIZE,
+        )
+        batch = new ProducerBatch(topic, partition, acks, compression, now, capacity, this.#buffers.allocate(capacity))
         queue.open = batch
         this.#incomplete.add(batch)
         this.#openQueues.add(queue)
@@ -212,6 +231,11 @@ export class RecordAccumulator {
   done(batch: ProducerBatch, error?: unknown, baseOffset = -1, logAppendTime = -1): void {
     if (error === undefined) batch.complete(baseOffset, logAppendTime)
     else batch.fail(error)
+    const buffer = batch.takeBuffer()
+    // Answered (acks 1 or all) on its one and only attempt, by a transport that keeps nothing
+    // of a request once answered: nothing holds its bytes any more. After acks = 0, a failure
+    // or a retry, something still might.
+    if (buffer !== null && error === undefined && baseOffset >= 0 && batch.attempts === 1) this.#buffers.release(buffer)
     if (this.#incomplete.delete(batch)) this.memory.release(batch.recordBytes)
     const queue = this.#queues.get(batch.topic)?.[batch.partition]
     if (queue !== undefined && queue.inFlight === batch) {

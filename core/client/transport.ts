@@ -37,5 +37,11 @@ export interface Transport {
    * codecs), so that the first request does not pay for it. Optional; never needed for sending.
    */
   prepare?(api: ApiDescriptor): void
+  /**
+   * True when the transport (and whatever it hands requests to) keeps no reference to a
+   * request's buffers once the response is there. The producer then writes later batches into
+   * the buffers of acknowledged ones; absent or false, it never does.
+   */
+  readonly releasesRequestBuffers?: boolean
   close(): Promise<void>
 }

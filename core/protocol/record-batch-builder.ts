@@ -16,6 +16,7 @@
  * - Invalid input (a timestamp that is not a safe integer, a header without a string key) throws
  *   CORE_INVALID_ARGUMENT before anything is written, so the batch stays consistent.
  */
+import { Buffer } from 'node:buffer'
 import { CoreError } from '../errors.ts'
 import { type CompressionType, compress, isCompressionType } from './compression/codecs.ts'
 import {
@@ -63,9 +64,22 @@ export class RecordBatchBuilder {
   /** Columns of one record, for `append`. */
   #one: { timestamps: Float64Array; keys: (Buffer | null)[]; values: (Buffer | null)[]; headers: (readonly RecordHeader[])[] } | null = null
 
-  /** `capacity`: bytes to start with (header included); the buffer grows as needed. */
-  constructor(capacity = 1024) {
-    this.#buf = Buffer.allocUnsafe(Math.max(RECORD_BATCH_HEADER_SIZE + 16, capacity))
+  /**
+   * `capacity`: bytes to start with (header included); the buffer grows as needed. `buffer`, when
+   * given and large enough, is written into instead of a new one (a reused batch buffer: the
+   * builder then owns it).
+   */
+  constructor(capacity = 1024, buffer?: Buffer) {
+    const size = Math.max(RECORD_BATCH_HEADER_SIZE + 16, capacity)
+    this.#buf = buffer !== undefined && buffer.length >= size ? buffer : Buffer.allocUnsafe(size)
+  }
+
+  /**
+   * The buffer the batch is written into (it changes when it grows); `build` returns a view of
+   * it when uncompressed. For giving it back to a pool once the batch is no longer used.
+   */
+  get buffer(): Buffer {
+    return this.#buf
   }
 
   get recordCount(): number {
@@ -140,8 +154,19 @@ export class RecordBatchBuilder {
     buf[pos++] = 0 // attributes
     pos = smallDelta ? putVarint(buf, pos, smallTimestampDelta) : writeVarlong(buf, pos, timestampDelta)
     pos = putVarint(buf, pos, offsetDelta)
-    pos = writeNullable(buf, pos, key)
-    pos = writeNullable(buf, pos, value)
+    // Key and value as writeNullable writes them, inline: this runs for every record.
+    if (key == null) buf[pos++] = 1
+    else {
+      pos = putVarint(buf, pos, key.length)
+      buf.set(key, pos)
+      pos += key.length
+    }
+    if (value == null) buf[pos++] = 1
+    else {
+      pos = putVarint(buf, pos, value.length)
+      buf.set(value, pos)
+      pos += value.length
+    }
     pos = putVarint(buf, pos, headers.length)
     for (let h = 0; h < headers.length; h++) {
       const header = headers[h]

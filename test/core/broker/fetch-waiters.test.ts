@@ -37,4 +37,30 @@ describe('FetchWaiters', () => {
     first.abort() // a later abort of a finished wait's other signal does nothing
     waiters.notify('t', 0)
   })
+
+  it('keeps one abort listener per signal across many waits, and an abort wakes only the waits still pending', async () => {
+    const waiters = new FetchWaiters()
+    const controller = new AbortController()
+    let added = 0
+    const addEventListener = controller.signal.addEventListener.bind(controller.signal)
+    controller.signal.addEventListener = ((...args: Parameters<AbortSignal['addEventListener']>) => {
+      added++
+      addEventListener(...args)
+    }) as AbortSignal['addEventListener']
+    for (let i = 0; i < 5; i++) {
+      const appended = waiters.wait([p('t', 0)], 5_000, [controller.signal])
+      waiters.notify('t', 0)
+      expect(await appended).toBe('appended')
+    }
+    const timedOut = await waiters.wait([p('t', 0)], 10, [controller.signal])
+    expect(timedOut).toBe('timeout')
+    const a = waiters.wait([p('t', 0)], 5_000, [controller.signal])
+    const b = waiters.wait([p('u', 0)], 5_000, [controller.signal])
+    waiters.notify('t', 0)
+    expect(await a).toBe('appended')
+    controller.abort()
+    expect(await b).toBe('aborted')
+    expect(added).toBe(1)
+    expect(waiters.size).toBe(0)
+  })
 })
