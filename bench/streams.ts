@@ -53,13 +53,14 @@
  * comes from).
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { constants, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Creek } from '../core/index.ts'
 import { serdes } from '../serdes/index.ts'
 import { Consumed, CreekStreams, type CreekStreamsOptions, Grouped, Materialized, Produced, Stores, StreamsBuilder } from '../streams/index.ts'
+import { type Outcome, endOffsets, loadAverage, until } from './_phases.ts'
 import { profiled } from './_profile.ts'
 import { fmt, report } from './_report.ts'
 
@@ -70,7 +71,6 @@ const VOCABULARY_SIZE = 10_000
 const COMMIT_INTERVAL_MS = 30_000
 const PHASE_TIMEOUT_MS = Number(process.env.CREEK_BENCH_PHASE_TIMEOUT_MS ?? 60_000)
 const WORDCOUNT_TIMEOUT_MS = Number(process.env.CREEK_BENCH_WORDCOUNT_TIMEOUT_MS ?? 120_000)
-const MAX_RSS_BYTES = Number(process.env.CREEK_BENCH_MAX_RSS_MB ?? 3072) * 1024 * 1024
 const PRODUCER_OPTIONS = process.env.CREEK_BENCH_STREAMS_PRODUCER ? JSON.parse(process.env.CREEK_BENCH_STREAMS_PRODUCER) : undefined
 const SEMI_SPACE_MB = Number(process.env.CREEK_BENCH_SEMI_SPACE_MB ?? 64)
 const SEMI_SPACE_FLAG = `--max-semi-space-size=${SEMI_SPACE_MB}`
@@ -214,32 +214,6 @@ async function produceInput(creek: Creek): Promise<Input> {
 }
 
 // ------------------------------------------------------------------------------- helpers
-
-/** Sum of the log end offsets of `topic`'s partitions on the embedded broker. */
-function endOffsets(creek: Creek, topic: string): number {
-  const logs = creek.broker.logs
-  const partitions = logs.topic(topic)?.partitions ?? 0
-  let sum = 0
-  for (let p = 0; p < partitions; p++) sum += logs.log(topic, p)?.logEndOffset ?? 0
-  return sum
-}
-
-type Outcome = 'done' | 'timed out' | 'out of memory'
-
-/** Polls `done` every `everyMs`; stops at `deadline` or when the process passes MAX_RSS_BYTES. */
-async function until(done: () => boolean, deadline: number, everyMs = 2): Promise<Outcome> {
-  let nextMemoryCheck = 0
-  while (!done()) {
-    const now = performance.now()
-    if (now > deadline) return 'timed out'
-    if (now > nextMemoryCheck) {
-      if (process.memoryUsage.rss() > MAX_RSS_BYTES) return 'out of memory'
-      nextMemoryCheck = now + 100
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs))
-  }
-  return 'done'
-}
 
 /**
  * Polls `counted()` (a scan of the store: milliseconds for 10,000 words, so not every 2 ms)
@@ -446,7 +420,6 @@ async function reexecWith(flag: string): Promise<never> {
 if (SEMI_SPACE_MB > 0 && !process.execArgv.includes(SEMI_SPACE_FLAG)) await reexecWith(SEMI_SPACE_FLAG)
 const nodeFlags = SEMI_SPACE_MB > 0 ? `node ${SEMI_SPACE_FLAG}` : 'node with V8\'s default semi-space size'
 
-const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
 const root = mkdtempSync(join(process.env.CREEK_BENCH_DIR ?? tmpdir(), 'creek-bench-streams-'))
 const loadBefore = loadAverage()
 let creek: Creek | undefined

@@ -41,7 +41,7 @@
  * `CREEK_BENCH_PHASES` (e.g. `stateless,tumbling`) runs a subset; `CREEK_BENCH_CPU_PROFILE=<dir>`
  * writes a V8 CPU profile of each timed phase (`<dir>/<phase>.cpuprofile`).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Creek } from '../core/index.ts'
@@ -50,6 +50,7 @@ import {
   Consumed, countSerde, CreekStreams, type CreekStreamsOptions, EmitStrategy, JoinWindows, Produced, StreamJoined, StreamsBuilder, TimeWindows,
   type Windowed, WindowedSerdes,
 } from '../streams/index.ts'
+import { type Outcome, endOffsets, loadAverage, until } from './_phases.ts'
 import { profiled } from './_profile.ts'
 import { fmt, report } from './_report.ts'
 
@@ -65,7 +66,6 @@ const MAX_PAYMENT_DELAY_MS = 6 * 60_000
 const COMMIT_INTERVAL_MS = 30_000
 const PHASE_TIMEOUT_MS = Number(process.env.CREEK_BENCH_PHASE_TIMEOUT_MS ?? 120_000)
 const JOIN_TIMEOUT_MS = Number(process.env.CREEK_BENCH_JOIN_TIMEOUT_MS ?? 300_000)
-const MAX_RSS_BYTES = Number(process.env.CREEK_BENCH_MAX_RSS_MB ?? 3072) * 1024 * 1024
 const PHASES = new Set((process.env.CREEK_BENCH_PHASES ?? 'stateless,tumbling,join').split(',').map((p) => p.trim()))
 const TARGET_TUMBLING_RPS = 100_000
 
@@ -182,32 +182,6 @@ async function produceInput(creek: Creek): Promise<Input> {
 
 // ------------------------------------------------------------------------------- helpers
 
-/** Sum of the log end offsets of `topic`'s partitions on the embedded broker. */
-function endOffsets(creek: Creek, topic: string): number {
-  const logs = creek.broker.logs
-  const partitions = logs.topic(topic)?.partitions ?? 0
-  let sum = 0
-  for (let p = 0; p < partitions; p++) sum += logs.log(topic, p)?.logEndOffset ?? 0
-  return sum
-}
-
-type Outcome = 'done' | 'timed out' | 'out of memory'
-
-/** Polls `done` every `everyMs`; stops at `deadline` or when the process passes MAX_RSS_BYTES. */
-async function until(done: () => boolean, deadline: number, everyMs = 2): Promise<Outcome> {
-  let nextMemoryCheck = 0
-  while (!done()) {
-    const now = performance.now()
-    if (now > deadline) return 'timed out'
-    if (now > nextMemoryCheck) {
-      if (process.memoryUsage.rss() > MAX_RSS_BYTES) return 'out of memory'
-      nextMemoryCheck = now + 100
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs))
-  }
-  return 'done'
-}
-
 function appOptions(creek: Creek, root: string, applicationId: string): CreekStreamsOptions {
   return { creek, applicationId, stateDir: join(root, 'state'), commitIntervalMs: COMMIT_INTERVAL_MS }
 }
@@ -322,7 +296,6 @@ async function streamJoin(creek: Creek, root: string, input: Input): Promise<Pha
 
 // ------------------------------------------------------------------------------- main
 
-const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
 const root = mkdtempSync(join(process.env.CREEK_BENCH_DIR ?? tmpdir(), 'creek-bench-windows-'))
 const loadBefore = loadAverage()
 let creek: Creek | undefined
