@@ -22,35 +22,19 @@
  * Concurrency: single-threaded, one instance per task.
  */
 import type { Serde } from '../../serdes/index.ts'
-import type { CachedStateStore, FlushedEntry, KeyValue, KeyValueBytesStore, StateStoreContext } from './api.ts'
-import { derivedContext } from './derived-context.ts'
+import type { KeyValue, KeyValueBytesStore } from './api.ts'
+import { isCached, MeteredSegmentedStore } from './metered-segmented-store.ts'
 import type { SegmentedBytesStore } from './segmented-bytes-store.ts'
-import { StoreLifecycle } from './store-lifecycle.ts'
-import { StoreSerdes } from './store-serdes.ts'
 import type { Windowed, WindowStore } from './window-api.ts'
 import {
   hasKey, WINDOW_SUFFIX_SIZE, windowLowerBound, windowStoreKey, windowStoreKeyBytes, windowStoreKeyStart, windowUpperBound,
 } from './window-key-schema.ts'
 
-type Listener<K, V> = (entry: FlushedEntry<Windowed<K>, V>) => void
-
-function isCached(store: KeyValueBytesStore): store is KeyValueBytesStore & CachedStateStore<Buffer, Buffer> {
-  return typeof (store as Partial<CachedStateStore<Buffer, Buffer>>).setFlushListener === 'function'
-}
-
-export class MeteredWindowStore<K, V> implements WindowStore<K, V>, CachedStateStore<Windowed<K>, V> {
-  readonly name: string
+export class MeteredWindowStore<K, V> extends MeteredSegmentedStore<K, V> implements WindowStore<K, V> {
   readonly windowSizeMs: number
   readonly retainDuplicates: boolean
-  readonly #inner: KeyValueBytesStore
-  readonly #segments: SegmentedBytesStore
-  readonly #serdes: StoreSerdes<K, V>
-  readonly #lifecycle: StoreLifecycle
   /** Whether a record cache sits between this layer and the segments (reads must then go through it). */
   readonly #cached: boolean
-  #context: StateStoreContext | null = null
-  #listener: Listener<K, V> | null = null
-  #sendOldValues = false
   #seqnum = 0
   /**
    * The last (key, window start) turned into a store key, and that key: an aggregation reads a
@@ -63,120 +47,58 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V>, CachedStateS
   #lastStoreKey: Buffer | null = null
 
   constructor(inner: KeyValueBytesStore, segments: SegmentedBytesStore, windowSizeMs: number, retainDuplicates: boolean, keySerde: Serde<K> | null, valueSerde: Serde<V> | null) {
-    this.name = inner.name
-    this.#inner = inner
-    this.#segments = segments
+    super(inner, segments, keySerde, valueSerde)
     this.windowSizeMs = windowSizeMs
     this.retainDuplicates = retainDuplicates
-    this.#serdes = new StoreSerdes(inner.name, keySerde, valueSerde)
-    this.#lifecycle = new StoreLifecycle(inner.name)
     this.#cached = isCached(inner)
   }
 
-  get retentionPeriodMs(): number {
-    return this.#segments.retentionPeriodMs
-  }
-
-  get persistent(): boolean {
-    return this.#inner.persistent
-  }
-
-  get isOpen(): boolean {
-    return this.#lifecycle.isOpen
-  }
-
-  /** The largest window start put (or restored) so far; −1 before any. */
-  get observedStreamTimeMs(): number {
-    return this.#segments.observedStreamTimeMs
-  }
-
-  /** Puts ignored because their window had expired. */
-  get expiredRecords(): number {
-    return this.#segments.expiredRecords
-  }
-
-  async init(context: StateStoreContext): Promise<void> {
-    this.#lifecycle.checkCreated()
-    this.#serdes.resolve(context)
-    await this.#inner.init(derivedContext(context, { register: (_store, restore) => context.register(this, restore) }))
-    this.#context = context
-    this.#lifecycle.opened()
-  }
-
-  async flush(): Promise<void> {
-    this.#lifecycle.check()
-    await this.#inner.flush()
-  }
-
-  async close(): Promise<void> {
-    if (this.#lifecycle.state === 'CLOSED') return
-    this.#lifecycle.closed()
-    await this.#inner.close()
-  }
-
-  setFlushListener(listener: Listener<K, V>, sendOldValues: boolean): void {
-    const inner = this.#inner
-    if (isCached(inner)) {
-      inner.setFlushListener((entry) => {
-        listener({
-          key: this.#windowed(entry.key),
-          newValue: entry.newValue === null ? null : this.#serdes.value(entry.newValue),
-          oldValue: entry.oldValue === null ? null : this.#serdes.value(entry.oldValue),
-          timestamp: entry.timestamp,
-        })
-      }, sendOldValues)
-      return
-    }
-    this.#listener = listener
-    this.#sendOldValues = sendOldValues
-  }
-
   put(key: K, value: V | null, windowStartMs: number): void {
-    this.#lifecycle.check()
-    const segments = this.#segments
+    this.lifecycle.check()
+    const segments = this.segments
     segments.observe(windowStartMs)
     if (segments.isExpired(windowStartMs)) {
       if (value !== null && value !== undefined) segments.countExpired()
       return
     }
-    const valueBytes = this.#serdes.valueBytes(value)
+    const valueBytes = this.serdes.valueBytes(value)
     if (this.retainDuplicates && valueBytes === null) return
     let storeKey: Buffer
     if (this.retainDuplicates) {
       this.#seqnum = (this.#seqnum + 1) & 0x7fffffff
-      storeKey = windowStoreKey(this.#serdes.keyBytes(key), windowStartMs, this.#seqnum)
+      storeKey = windowStoreKey(this.serdes.keyBytes(key), windowStartMs, this.#seqnum)
     } else storeKey = this.#storeKey(key, windowStartMs)
-    const listener = this.#listener
+    const listener = this.listener
     if (listener === null) {
-      this.#inner.put(storeKey, valueBytes)
+      this.inner.put(storeKey, valueBytes)
       return
     }
-    const old = valueBytes === null || this.#sendOldValues ? this.#inner.get(storeKey) : undefined
+    const old = valueBytes === null || this.sendOldValues ? this.inner.get(storeKey) : undefined
     if (valueBytes === null && old === undefined) return
-    this.#inner.put(storeKey, valueBytes)
+    this.inner.put(storeKey, valueBytes)
     listener({
       key: { key, window: { startMs: windowStartMs, endMs: windowStartMs + this.windowSizeMs } },
       newValue: valueBytes === null ? null : (value as V),
-      oldValue: this.#sendOldValues && old !== undefined ? this.#serdes.value(old) : null,
-      timestamp: this.#context!.recordTimestamp(),
+      oldValue: this.sendOldValues && old !== undefined ? this.serdes.value(old) : null,
+      timestamp: this.context!.recordTimestamp(),
     })
   }
 
   fetch(key: K, windowStartMs: number): V | undefined {
-    this.#lifecycle.check()
-    if (this.#segments.isExpired(windowStartMs)) return undefined
+    this.lifecycle.check()
+    if (this.segments.isExpired(windowStartMs)) return undefined
     if (!this.retainDuplicates) {
-      const bytes = this.#inner.get(this.#storeKey(key, windowStartMs))
-      return bytes === undefined ? undefined : this.#serdes.value(bytes)
+      const bytes = this.inner.get(this.#storeKey(key, windowStartMs))
+      return bytes === undefined ? undefined : this.serdes.value(bytes)
     }
-    for (const entry of this.#keyRows(this.#serdes.keyBytes(key), windowStartMs, windowStartMs, false)) return this.#serdes.value(entry.value)
+    for (const entry of this.#keyRows(this.serdes.keyBytes(key), windowStartMs, windowStartMs, false)) return this.serdes.value(entry.value)
     return undefined
   }
 
   /** The store key of `key`'s window at `windowStartMs` (sequence number 0), reused for a repeat of the last one. */
   #storeKey(key: K, windowStartMs: number): Buffer {
     if (key === this.#lastKey && windowStartMs === this.#lastStart && this.#lastStoreKey !== null) return this.#lastStoreKey
-    const storeKey = windowStoreKey(this.#serdes.keyBytes(key), windowStartMs, 0)
+    const storeKey = windowStoreKey(this.serdes.keyBytes(key), windowStartMs, 0)
     if (typeof key !== 'object' && typeof key !== 'function') {
       this.#lastKey = key
       this.#lastStart = windowStartMs
@@ -186,40 +108,40 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V>, CachedStateS
   }
 
   fetchRange(key: K, timeFromMs: number, timeToMs: number): Iterable<KeyValue<number, V>> {
-    this.#lifecycle.check()
-    return this.#byTime(this.#keyRows(this.#serdes.keyBytes(key), timeFromMs, timeToMs, false))
+    this.lifecycle.check()
+    return this.#byTime(this.#keyRows(this.serdes.keyBytes(key), timeFromMs, timeToMs, false))
   }
 
   backwardFetchRange(key: K, timeFromMs: number, timeToMs: number): Iterable<KeyValue<number, V>> {
-    this.#lifecycle.check()
-    return this.#byTime(this.#keyRows(this.#serdes.keyBytes(key), timeFromMs, timeToMs, true))
+    this.lifecycle.check()
+    return this.#byTime(this.#keyRows(this.serdes.keyBytes(key), timeFromMs, timeToMs, true))
   }
 
   fetchKeyRange(keyFrom: K | undefined, keyTo: K | undefined, timeFromMs: number, timeToMs: number): Iterable<KeyValue<Windowed<K>, V>> {
-    this.#lifecycle.check()
+    this.lifecycle.check()
     return this.#typed(this.#keyRangeRows(keyFrom, keyTo, timeFromMs, timeToMs, false))
   }
 
   backwardFetchKeyRange(keyFrom: K | undefined, keyTo: K | undefined, timeFromMs: number, timeToMs: number): Iterable<KeyValue<Windowed<K>, V>> {
-    this.#lifecycle.check()
+    this.lifecycle.check()
     return this.#typed(this.#keyRangeRows(keyFrom, keyTo, timeFromMs, timeToMs, true))
   }
 
   fetchAll(timeFromMs: number, timeToMs: number): Iterable<KeyValue<Windowed<K>, V>> {
-    this.#lifecycle.check()
+    this.lifecycle.check()
     return this.#typed(this.#keyRangeRows(undefined, undefined, timeFromMs, timeToMs, false))
   }
 
   /** Every unexpired window, in key then start order. */
   all(): Iterable<KeyValue<Windowed<K>, V>> {
-    this.#lifecycle.check()
-    return this.#typed(this.#unexpired(this.#inner.all()))
+    this.lifecycle.check()
+    return this.#typed(this.#unexpired(this.inner.all()))
   }
 
   /** Kafka's `WindowStore.backwardAll`. */
   backwardAll(): Iterable<KeyValue<Windowed<K>, V>> {
-    this.#lifecycle.check()
-    return this.#typed(this.#unexpired(this.#inner.reverseRange()))
+    this.lifecycle.check()
+    return this.#typed(this.#unexpired(this.inner.reverseRange()))
   }
 
   *#keyRows(keyBytes: Buffer, from: number, to: number, reverse: boolean): Generator<KeyValue<Buffer, Buffer>, void, undefined> {
@@ -229,14 +151,14 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V>, CachedStateS
     for (const row of this.#rows(lo, hi, from, to, reverse, true)) {
       if (!hasKey(row.key, WINDOW_SUFFIX_SIZE, keyBytes)) continue
       const start = windowStoreKeyStart(row.key)
-      if (start >= from && start <= to && !this.#segments.isExpired(start)) yield row
+      if (start >= from && start <= to && !this.segments.isExpired(start)) yield row
     }
   }
 
   *#keyRangeRows(keyFrom: K | undefined, keyTo: K | undefined, from: number, to: number, reverse: boolean): Generator<KeyValue<Buffer, Buffer>, void, undefined> {
     if (from > to) return
-    const fromBytes = keyFrom === undefined || keyFrom === null ? undefined : this.#serdes.keyBytes(keyFrom)
-    const toBytes = keyTo === undefined || keyTo === null ? undefined : this.#serdes.keyBytes(keyTo)
+    const fromBytes = keyFrom === undefined || keyFrom === null ? undefined : this.serdes.keyBytes(keyFrom)
+    const toBytes = keyTo === undefined || keyTo === null ? undefined : this.serdes.keyBytes(keyTo)
     if (fromBytes !== undefined && toBytes !== undefined && Buffer.compare(fromBytes, toBytes) > 0) return
     const lo = fromBytes === undefined ? undefined : windowLowerBound(fromBytes, from)
     const hi = toBytes === undefined ? undefined : windowUpperBound(toBytes, to)
@@ -245,7 +167,7 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V>, CachedStateS
       if (fromBytes !== undefined && Buffer.compare(keyBytes, fromBytes) < 0) continue
       if (toBytes !== undefined && Buffer.compare(keyBytes, toBytes) > 0) continue
       const start = windowStoreKeyStart(row.key)
-      if (start >= from && start <= to && !this.#segments.isExpired(start)) yield row
+      if (start >= from && start <= to && !this.segments.isExpired(start)) yield row
     }
   }
 
@@ -257,24 +179,24 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V>, CachedStateS
    * one or two segments, not every live one; with a cache, through the cache.
    */
   #rows(lo: Buffer | undefined, hi: Buffer | undefined, from: number, to: number, reverse: boolean, oneKey = false): Iterable<KeyValue<Buffer, Buffer>> {
-    if (!this.#cached) return this.#segments.rangeInTime(lo, hi, from, to, reverse, oneKey)
-    return reverse ? this.#inner.reverseRange(lo, hi) : this.#inner.range(lo, hi)
+    if (!this.#cached) return this.segments.rangeInTime(lo, hi, from, to, reverse, oneKey)
+    return reverse ? this.inner.reverseRange(lo, hi) : this.inner.range(lo, hi)
   }
 
   *#unexpired(rows: Iterable<KeyValue<Buffer, Buffer>>): Generator<KeyValue<Buffer, Buffer>, void, undefined> {
-    for (const row of rows) if (!this.#segments.isExpired(windowStoreKeyStart(row.key))) yield row
+    for (const row of rows) if (!this.segments.isExpired(windowStoreKeyStart(row.key))) yield row
   }
 
   *#byTime(rows: Iterable<KeyValue<Buffer, Buffer>>): Generator<KeyValue<number, V>, void, undefined> {
-    for (const row of rows) yield { key: windowStoreKeyStart(row.key), value: this.#serdes.value(row.value) }
+    for (const row of rows) yield { key: windowStoreKeyStart(row.key), value: this.serdes.value(row.value) }
   }
 
   *#typed(rows: Iterable<KeyValue<Buffer, Buffer>>): Generator<KeyValue<Windowed<K>, V>, void, undefined> {
-    for (const row of rows) yield { key: this.#windowed(row.key), value: this.#serdes.value(row.value) }
+    for (const row of rows) yield { key: this.windowed(row.key), value: this.serdes.value(row.value) }
   }
 
-  #windowed(storeKey: Buffer): Windowed<K> {
+  protected windowed(storeKey: Buffer): Windowed<K> {
     const start = windowStoreKeyStart(storeKey)
-    return { key: this.#serdes.key(windowStoreKeyBytes(storeKey)), window: { startMs: start, endMs: start + this.windowSizeMs } }
+    return { key: this.serdes.key(windowStoreKeyBytes(storeKey)), window: { startMs: start, endMs: start + this.windowSizeMs } }
   }
 }
