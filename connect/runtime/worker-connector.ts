@@ -12,7 +12,7 @@
  *
  * Concurrency: lifecycle calls are queued (`#serial`), so that a pause during a restart waits.
  */
-import type { Creek, Logger } from '../../core/index.ts'
+import { type Creek, type Logger, SerialQueue } from '../../core/index.ts'
 import { ConnectError } from '../errors.ts'
 import type { ConnectorConfig } from './connector-config.ts'
 import { type ConnectorInstance, createConnector, failConnector, startConnector, stopConnector } from './connector-instance.ts'
@@ -26,7 +26,6 @@ import type { WorkerConfig } from './worker-config.ts'
 import { WorkerSinkTask } from './worker-sink-task.ts'
 import { WorkerSourceTask } from './worker-source-task.ts'
 import type { TaskMetrics, TaskStatus, WorkerTask } from './worker-task.ts'
-import { SerialQueue } from './serial-queue.ts'
 
 export type TargetState = 'RUNNING' | 'PAUSED' | 'STOPPED'
 

@@ -21,7 +21,7 @@
  * - `put`, commits and rebalance callbacks never overlap: they run one after another.
  * - A failed task commits nothing more and leaves the group.
  */
-import { backoffDelay, type Consumer, type ConsumerMessage, type Creek, type EachBatchPayload, type Logger, isRetriable, sleep } from '../../core/index.ts'
+import { backoffDelay, type Consumer, type ConsumerMessage, type Creek, type EachBatchPayload, type Logger, isRetriable, sleep, SerialQueue } from '../../core/index.ts'
 import type { SinkTask, SinkTaskContext, TopicPartitionOffset } from '../api/connector.ts'
 import type { ConnectHeader, SinkRecord } from '../api/records.ts'
 import type { SchemaAndValue } from '../api/schema.ts'
@@ -31,7 +31,6 @@ import { type RawRecord, SKIPPED, type Skipped, type ToleranceOperator } from '.
 import type { TransformChain } from './plugins.ts'
 import type { TaskConverters } from './worker-source-task.ts'
 import { type TaskMetrics, WorkerTask, runStage } from './worker-task.ts'
-import { SerialQueue } from './serial-queue.ts'
 
 type TP = { readonly topic: string; readonly partition: number }
 

@@ -36,6 +36,7 @@ import { JoinGroup } from '../protocol/apis/join-group.ts'
 import { LeaveGroup } from '../protocol/apis/leave-group.ts'
 import { SyncGroup } from '../protocol/apis/sync-group.ts'
 import { ErrorCode, KafkaApiError } from '../protocol/error-codes.ts'
+import { SerialQueue } from '../serial-queue.ts'
 import { CoordinatorLocator } from './coordinator-locator.ts'
 import { leaveGroupRequest, parseLeaveGroup } from './group-requests.ts'
 import { backoffDelay, sleep } from './retry.ts'
@@ -124,7 +125,7 @@ export class GroupMember {
   #heartbeatTimer: NodeJS.Timeout | undefined
   #wake: (() => void) | null = null
   #loop: Promise<void> | null = null
-  #serial: Promise<unknown> = Promise.resolve()
+  readonly #serial = new SerialQueue()
   #closing: Promise<void> | null = null
 
   constructor(transport: Transport, options: GroupMemberOptions) {
@@ -191,12 +192,6 @@ export class GroupMember {
     return this.#stopping || this.#killed || this.#failure !== null
   }
 
-  #serially<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.#serial.catch(() => undefined).then(fn)
-    this.#serial = result.catch(() => undefined)
-    return result
-  }
-
   async #run(): Promise<void> {
     let failures = 0
     while (!this.#stopped()) {
@@ -227,7 +222,7 @@ export class GroupMember {
   }
 
   async #revokeIfAssigned(): Promise<void> {
-    await this.#serially(async () => {
+    await this.#serial.run(async () => {
       if (!this.#assigned) return
       this.#assigned = false
       try {
@@ -268,7 +263,7 @@ export class GroupMember {
         this.#onJoinOrSyncError(response.errorCode, 'SyncGroup')
         return
       }
-      await this.#serially(async () => {
+      await this.#serial.run(async () => {
         if (this.#stopped() || this.#generationId !== joined.generationId) return
         this.#assigned = true
         await this.#handler.onAssigned(response.assignment, joined)

@@ -3,7 +3,7 @@
  * group (`applicationId`), its own producer and restore consumer, and the tasks its assignment
  * gives it. Threads share nothing but the state directory's lock registry and the global stores.
  *
- * Two flows meet here, serialized by the thread's `WorkLock`:
+ * Two flows meet here, serialized by the thread's lock (a `SerialQueue`):
  * - the consumer's run loop: it polls (rebalance callbacks run inside its poll) and hands each
  *   fetched batch to `#onBatch`, which only appends the records to the task's partition queue
  *   and pauses the partition when its queue is above `bufferedRecordsPerPartition`;
@@ -37,7 +37,7 @@
  * consumer stays in the group until `shutdown()`, so that it can still carry an application
  * shutdown request (`requestApplicationShutdown`).
  */
-import type { Admin, Consumer, Creek, Logger, Producer, TopicPartition } from '../../core/index.ts'
+import { type Admin, type Consumer, type Creek, type Logger, type Producer, SerialQueue, type TopicPartition } from '../../core/index.ts'
 import type { StateStore } from '../state/api.ts'
 import { ChangelogRestorer } from './changelog-restorer.ts'
 import type { CheckpointIO } from './checkpoints.ts'
@@ -55,7 +55,6 @@ import { TaskManager } from './task-manager.ts'
 import { TaskState } from './task-state.ts'
 import { THREAD_STATE_TRANSITIONS, ThreadState } from './thread-state.ts'
 import { Waker } from './waker.ts'
-import { WorkLock } from './work-lock.ts'
 
 /** Records processed per task before the loop moves to the next task. */
 const RECORDS_PER_TASK = 1000
@@ -130,7 +129,7 @@ export class StreamThread {
   readonly #producer: Producer
   readonly #restoreConsumer: Consumer
   readonly #collector: RecordCollector
-  readonly #lock = new WorkLock()
+  readonly #lock = new SerialQueue()
   readonly #waker = new Waker()
   readonly #tasks: TaskManager
   readonly #paused = new Map<string, { readonly task: StreamTask; readonly tp: TopicPartition }>()

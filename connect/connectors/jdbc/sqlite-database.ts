@@ -15,10 +15,10 @@
  * ends (BEGIN IMMEDIATE, so that two handles on one file never deadlock upgrading a read lock),
  * and calls made outside it wait. Nested `transaction` calls use savepoints.
  */
+import { SerialQueue } from '../../../core/index.ts'
 import BetterSqlite3 from 'better-sqlite3'
 import type { ColumnInfo, ColumnType, Database, QueryResult, TableId } from './database.ts'
 import { configError, databaseError, type DatabaseErrorCode } from './database-error.ts'
-import { SerialQueue } from '../../runtime/serial-queue.ts'
 
 type Handle = BetterSqlite3.Database
 type Statement = BetterSqlite3.Statement<unknown[], unknown>

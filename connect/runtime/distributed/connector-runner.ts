@@ -8,13 +8,12 @@
  * A connector whose `start` or `taskConfigs` throws, or that asks for more than `tasks.max`
  * tasks, is FAILED with its trace until restarted. Calls are queued, never concurrent.
  */
-import type { Logger } from '../../../core/index.ts'
+import { type Logger, SerialQueue } from '../../../core/index.ts'
 import type { ConnectorConfig } from '../connector-config.ts'
 import { type ConnectorInstance, createConnector, failConnector, startConnector, stopConnector } from '../connector-instance.ts'
 import type { ConnectorPlugin } from '../plugins.ts'
 import { CONNECTOR_TRANSITIONS, type ConnectorState, StateMachine } from '../states.ts'
 import type { TargetState } from '../worker-connector.ts'
-import { SerialQueue } from '../serial-queue.ts'
 
 export interface ConnectorRunnerOptions {
   readonly config: ConnectorConfig

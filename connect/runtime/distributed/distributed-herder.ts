@@ -29,7 +29,7 @@
  *   calls return before the restart is done).
  */
 import { hostname } from 'node:os'
-import { type Creek, type GroupGeneration, type GroupMember, type Logger, silentLogger } from '../../../core/index.ts'
+import { type Creek, type GroupGeneration, type GroupMember, type Logger, silentLogger, SerialQueue } from '../../../core/index.ts'
 import { ConnectError } from '../../errors.ts'
 import { parseConnectorConfig, stringProps } from '../connector-config.ts'
 import { checkConnectorConfig, patchConfig, pluginConfig, pluginInfos, restartPlan, validateConnectorConfig } from '../connector-validation.ts'
@@ -52,7 +52,6 @@ import { type DistributedConfig, parseDistributedConfig } from './distributed-co
 import { StatusStore } from './status-store.ts'
 import { type BuiltTask, buildTask } from './task-factory.ts'
 import { TopicOffsetStore } from './topic-offset-store.ts'
-import { SerialQueue } from '../serial-queue.ts'
 
 export interface DistributedHerderOptions {
   readonly creek: Creek
