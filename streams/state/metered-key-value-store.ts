@@ -25,13 +25,10 @@ import { StreamsError } from '../errors.ts'
 import type { CachedStateStore, FlushedEntry, KeyValue, KeyValueBytesStore, KeyValueStore, StateStoreContext } from './api.ts'
 import { changelogTopicName } from './changelog-topic.ts'
 import { derivedContext } from './derived-context.ts'
+import { isCached } from './metered-segmented-store.ts'
 import { StoreLifecycle } from './store-lifecycle.ts'
 
 type Listener<K, V> = (entry: FlushedEntry<K, V>) => void
-
-function isCached(store: KeyValueBytesStore): store is KeyValueBytesStore & CachedStateStore<Buffer, Buffer> {
-  return typeof (store as Partial<CachedStateStore<Buffer, Buffer>>).setFlushListener === 'function'
-}
 
 function isPromise(value: unknown): value is Promise<unknown> {
   // Buffers and primitives first: the common answers, without a prototype walk for `then`.
